@@ -1,0 +1,45 @@
+# MotCua — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint typecheck pytest messages makemessages clean
+
+# The environment is rebuilt only when pyproject.toml changes.
+$(VENV): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MotCua needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)
+
+# Compiled translations are build output: made from the .po sources, never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard motcua/locale/*/LC_MESSAGES/django.po))
+%.mo: %.po | $(VENV)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -D django --statistics 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+messages: $(MO_FILES)
+
+# For developers (needs GNU gettext): refresh the .po files from the source.
+makemessages: | $(VENV)
+	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --no-obsolete --ignore='tests/*'
+
+demo: $(VENV) messages
+	$(BIN)/motcua demo
+	$(BIN)/motcua runserver $(HOST):$(PORT)
+
+lint: | $(VENV)
+	$(BIN)/ruff check motcua
+	$(BIN)/ruff format --check motcua
+
+typecheck: | $(VENV)
+	$(BIN)/mypy motcua
+
+pytest: | $(VENV)
+	bash scripts/run-tests
+
+test: $(VENV) messages lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
