@@ -16,7 +16,7 @@ $(VENV): pyproject.toml
 	touch $(VENV)
 
 # Compiled translations are build output: made from the .po sources, never committed.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard motcua/locale/*/LC_MESSAGES/django.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard motcua/locale/*/LC_MESSAGES/django.po motcua/*/locale/*/LC_MESSAGES/django.po))
 %.mo: %.po | $(VENV)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -D django --statistics 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
 messages: $(MO_FILES)

@@ -12,6 +12,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("motcua.core.urls")),
+    path("", include("motcua.catalog.urls")),
     prefix_default_language=False,
 )
 

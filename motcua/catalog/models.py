@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -213,9 +215,47 @@ class ProcedureVersion(models.Model):
                 {"competent_sector": _("Say which department or agency decides.")}
             )
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        lifecycle_only = update_fields is not None and set(update_fields) <= LIFECYCLE_FIELDS
+        if self.pk is not None and not lifecycle_only and self._frozen_in_db():
+            raise ValidationError(
+                _("This version is used by dossiers and cannot change; create a new version.")
+            )
+        super().save(*args, **kwargs)
+
+    def _frozen_in_db(self) -> bool:
+        return ProcedureVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists()
+
     def refresh_search_key(self) -> None:
         words = " ".join(str(k) for k in self.keywords)
         self.search_key = fold(f"{self.name} {self.procedure.code} {self.field.name} {words}")
+
+
+# Fields that change while a version lives (publication, retirement, first use).
+LIFECYCLE_FIELDS = frozenset({"status", "published_at", "frozen_at"})
+
+
+class _VersionPart(models.Model):
+    """A row that belongs to a version and so is frozen with it."""
+
+    class Meta:
+        abstract = True
+
+    def _check_version_editable(self) -> None:
+        version = getattr(self, "version", None)
+        if version is not None and version.pk is not None and version._frozen_in_db():
+            raise ValidationError(
+                _("This version is used by dossiers and cannot change; create a new version.")
+            )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._check_version_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_version_editable()
+        return super().delete(*args, **kwargs)
 
 
 class CopyKind(models.TextChoices):
@@ -226,7 +266,7 @@ class CopyKind(models.TextChoices):
     ORIGINAL_OR_COPY = "original_or_copy", _("Original or copy")
 
 
-class RequiredDocument(models.Model):
+class RequiredDocument(_VersionPart):
     """A paper the applicant must submit — thành phần hồ sơ."""
 
     version = models.ForeignKey(
@@ -253,7 +293,7 @@ class RequiredDocument(models.Model):
         return self.name
 
 
-class Fee(models.Model):
+class Fee(_VersionPart):
     """A fee or charge (phí, lệ phí) of a procedure, in đồng; may be 0."""
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")

@@ -1,0 +1,51 @@
+"""`motcua demo`: migrate and load the demo province, catalogue and officials (idempotent)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from motcua.catalog.services import catalog_import
+from motcua.org.demo import DEMO_PASSWORD, load_demo_officials, load_province
+
+CATALOG_DATA = Path(__file__).resolve().parents[3] / "catalog" / "data" / "procedures"
+
+
+class Command(BaseCommand):
+    help = _("Prepare the demo: migrate, load the demo province, catalogue and officials.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--province", type=int, default=settings.MOTCUA_PROVINCE_CODE)
+        parser.add_argument("--level1", help=_("Level-1 agency identifier, e.g. H60"))
+        parser.add_argument(
+            "--force", action="store_true", help=_("Run even with DEBUG off (never in production).")
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(_("The demo creates accounts with a known password: DEBUG is off."))
+        started = time.monotonic()
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        loaded = load_province(options["province"], level1=options["level1"])
+        for path in sorted(CATALOG_DATA.glob("*.json")):
+            with path.open(encoding="utf-8") as f:
+                catalog_import(json.load(f))
+        accounts = load_demo_officials(loaded.province)
+
+        out = self.stdout
+        out.write(
+            _("Demo province: %(name)s — %(agencies)d agencies, %(communes)d communes and wards.")
+            % {"name": loaded.province.name, "agencies": loaded.agencies, "communes": loaded.communes}
+        )
+        out.write(_("Demo accounts (password for all: %(pw)s):") % {"pw": DEMO_PASSWORD})
+        for account in accounts:
+            out.write(f"  {account.username:<18} {account.role:<18} {account.agency.name}")
+        out.write(_("Ready in %(s).1f s.") % {"s": time.monotonic() - started})
