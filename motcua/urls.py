@@ -6,7 +6,9 @@ from django.urls import include, path
 admin.site.site_header = "MotCua"
 admin.site.site_title = "MotCua"
 
-urlpatterns = [
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(

@@ -48,7 +48,9 @@ class _FrozenInline:
         return not self._frozen(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-class RequiredDocumentInline(_FrozenInline, admin.TabularInline[RequiredDocument, ProcedureVersion]):
+class RequiredDocumentInline(
+    _FrozenInline, admin.TabularInline[RequiredDocument, ProcedureVersion]
+):
     model = RequiredDocument
     extra = 0
 
@@ -61,7 +63,7 @@ class FeeInline(_FrozenInline, admin.TabularInline[Fee, ProcedureVersion]):
 class VersionInline(admin.TabularInline[ProcedureVersion, Procedure]):
     model = ProcedureVersion
     fields = ["number", "name", "status", "published_at", "frozen_at"]
-    readonly_fields = fields
+    readonly_fields = ["number", "name", "status", "published_at", "frozen_at"]
     extra = 0
     can_delete = False
     show_change_link = True
@@ -91,12 +93,14 @@ class ProcedureVersionAdmin(admin.ModelAdmin[ProcedureVersion]):
     inlines = [RequiredDocumentInline, FeeInline]
     actions = ["publish", "new_draft"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.is_frozen:
             return [f.name for f in obj._meta.fields] + ["life_events"]
         return list(self.readonly_fields)
 
-    def save_model(self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool
+    ) -> None:
         obj.refresh_search_key()
         super().save_model(request, obj, form, change)
 

@@ -345,3 +345,6 @@ class GroupMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "procedure"], name="group_member_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.group.code}: {self.procedure.code}"

@@ -13,9 +13,11 @@ from motcua.core.text import fold
 # Words people type around what they want ("làm giấy khai sinh cho con") that say nothing
 # about which procedure they mean. Compared after folding.
 STOPWORDS = frozenset(
-    "lam xin cho cua toi em minh can muon the nao o tai va thu tuc giay to nhu the nao "
-    "viec duoc bi de khi".split()
-)
+    {
+        "lam", "xin", "cho", "cua", "toi", "em", "minh", "can", "muon", "the", "nao", "o",
+        "tai", "va", "thu", "tuc", "giay", "to", "nhu", "viec", "duoc", "bi", "de", "khi",
+    }
+)  # fmt: skip
 
 
 def published_versions() -> QuerySet[ProcedureVersion]:

@@ -17,8 +17,8 @@ from motcua.catalog.models import (
     Fee,
     Field,
     GroupMember,
-    LifeEvent,
     Level,
+    LifeEvent,
     OnlineLevel,
     Procedure,
     ProcedureGroup,
@@ -238,7 +238,14 @@ def _fees(data: dict[str, Any], where: str, problems: list[str]) -> list[dict[st
     return fees
 
 
-def _same(version: ProcedureVersion, content: dict[str, Any], field_obj: Field, docs: list[dict[str, Any]], fees: list[dict[str, Any]], events: set[str]) -> bool:  # fmt: skip
+def _same(
+    version: ProcedureVersion,
+    content: dict[str, Any],
+    field_obj: Field,
+    docs: list[dict[str, Any]],
+    fees: list[dict[str, Any]],
+    events: set[str],
+) -> bool:
     if version.field_id != field_obj.pk:
         return False
     if any(getattr(version, k) != v for k, v in content.items()):
@@ -283,21 +290,21 @@ def catalog_import(data: Any) -> ImportResult:
     if not isinstance(data, dict) or data.get("format") != CATALOG_FORMAT:
         raise CatalogError([_("Not a MotCua catalogue (format %(f)s).") % {"f": CATALOG_FORMAT}])
 
-    fields = {}
+    fields: dict[str, Field] = {}
     for f in data.get("fields", []):
-        obj, _created = Field.objects.get_or_create(
+        field_obj, _created = Field.objects.get_or_create(
             code=_text(f["code"]), defaults={"name": _text(f["name"])}
         )
-        if obj.name != _text(f["name"]):
-            obj.name = _text(f["name"])
-            obj.save()
-        fields[obj.code] = obj
-    events = {}
+        if field_obj.name != _text(f["name"]):
+            field_obj.name = _text(f["name"])
+            field_obj.save()
+        fields[field_obj.code] = field_obj
+    events: dict[str, LifeEvent] = {}
     for e in data.get("life_events", []):
-        obj, _created = LifeEvent.objects.update_or_create(
+        event, _created = LifeEvent.objects.update_or_create(
             slug=e["slug"], defaults={"name": _text(e["name"])}
         )
-        events[obj.slug] = obj
+        events[event.slug] = event
 
     result = ImportResult()
     seen: set[str] = set()
@@ -310,15 +317,19 @@ def catalog_import(data: Any) -> ImportResult:
         if code in seen:
             problems.append(_("%(where)s: the code appears twice.") % {"where": where})
         seen.add(code)
-        field_obj = fields.get(str(p.get("field"))) or Field.objects.filter(
-            code=str(p.get("field"))
-        ).first()
-        if field_obj is None:
+        field_or_none = (
+            fields.get(str(p.get("field")))
+            or Field.objects.filter(code=str(p.get("field"))).first()
+        )
+        if field_or_none is None:
             problems.append(
-                _("%(where)s: unknown field “%(field)s”.") % {"where": where, "field": p.get("field")}
+                _("%(where)s: unknown field “%(field)s”.")
+                % {"where": where, "field": p.get("field")}
             )
         unknown_events = [s for s in p.get("life_events", []) if s not in events]
-        unknown_events = [s for s in unknown_events if not LifeEvent.objects.filter(slug=s).exists()]
+        unknown_events = [
+            s for s in unknown_events if not LifeEvent.objects.filter(slug=s).exists()
+        ]
         if unknown_events:
             problems.append(
                 _("%(where)s: unknown life event %(events)s.")
@@ -326,13 +337,15 @@ def catalog_import(data: Any) -> ImportResult:
             )
         content = _version_content(p, where, problems)
         prepared.append(
-            (code, field_obj, content, _documents(p, where, problems), _fees(p, where, problems),
+            (code, field_or_none, content, _documents(p, where, problems), _fees(p, where, problems),
              p.get("life_events", []))
         )  # fmt: skip
     if problems:
         raise CatalogError(problems)
 
-    for code, field_obj, content, docs, fees, event_slugs in prepared:
+    for code, found_field, content, docs, fees, event_slugs in prepared:
+        assert found_field is not None  # unknown fields were reported above
+        field_obj = found_field
         event_objs = list(LifeEvent.objects.filter(slug__in=event_slugs))
         procedure, created = Procedure.objects.get_or_create(code=code)
         current = procedure.current_version
@@ -362,14 +375,14 @@ def catalog_import(data: Any) -> ImportResult:
         )
         members = []
         for position, member_code in enumerate(g.get("members", [])):
-            procedure = Procedure.objects.filter(code=member_code).first()
-            if procedure is None:
+            member = Procedure.objects.filter(code=member_code).first()
+            if member is None:
                 problems.append(
                     _("Group %(group)s: unknown procedure %(code)s.")
                     % {"group": g["code"], "code": member_code}
                 )
                 continue
-            members.append((procedure, position))
+            members.append((member, position))
         if not problems:
             current_members = list(group.members.values_list("procedure_id", "position"))
             if current_members != [(p.pk, pos) for p, pos in members]:
@@ -393,7 +406,9 @@ def _version_export(version: ProcedureVersion) -> dict[str, Any]:
         if isinstance(value, dt.time):
             value = value.strftime("%H:%M")
         data[name] = value
-    data["documents"] = [{f: getattr(d, f) for f in DOCUMENT_FIELDS} for d in version.documents.all()]
+    data["documents"] = [
+        {f: getattr(d, f) for f in DOCUMENT_FIELDS} for d in version.documents.all()
+    ]
     data["fees"] = [{f: getattr(x, f) for f in FEE_FIELDS} for x in version.fees.all()]
     data["life_events"] = sorted(e.slug for e in version.life_events.all())
     return data
@@ -411,7 +426,9 @@ def catalog_export() -> dict[str, Any]:
     return {
         "format": CATALOG_FORMAT,
         "fields": [{"code": f.code, "name": f.name} for f in Field.objects.order_by("code")],
-        "life_events": [{"slug": e.slug, "name": e.name} for e in LifeEvent.objects.order_by("slug")],
+        "life_events": [
+            {"slug": e.slug, "name": e.name} for e in LifeEvent.objects.order_by("slug")
+        ],
         "procedures": [_version_export(v) for v in versions],
         "groups": [
             {

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
@@ -162,12 +163,12 @@ class User(AbstractUser):
     )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(
-                models.functions.Lower("email"),
+                Lower("email"),
                 condition=~models.Q(email=""),
                 name="user_email_unique_ci",
             ),

@@ -12,13 +12,19 @@ BIRTH_SCHEMA: dict[str, Any] = {
     "properties": {
         "ho_ten_tre": {"type": "string", "title": "Họ, chữ đệm và tên của trẻ", "maxLength": 100},
         "ngay_sinh": {"type": "string", "title": "Ngày sinh", "format": "date"},
-        "so_dinh_danh_me": {"type": "string", "title": "Số định danh của mẹ", "pattern": "^\\d{12}$"},
+        "so_dinh_danh_me": {
+            "type": "string",
+            "title": "Số định danh của mẹ",
+            "pattern": "^\\d{12}$",
+        },
     },
     "required": ["ho_ten_tre", "ngay_sinh"],
 }
 
 
-def procedure(code: str = "1.001193", name: str = "Đăng ký khai sinh", **over: Any) -> dict[str, Any]:
+def procedure(
+    code: str = "1.001193", name: str = "Đăng ký khai sinh", **over: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "code": code,
         "name": name,
@@ -32,10 +38,22 @@ def procedure(code: str = "1.001193", name: str = "Đăng ký khai sinh", **over
         "cutoff_time": "15:00",
         "fees": [{"name": "Lệ phí đăng ký khai sinh", "amount": 0, "note": "Miễn"}],
         "documents": [
-            {"name": "Tờ khai đăng ký khai sinh", "copies": 1, "kind": "original",
-             "mandatory": True, "reusable": False, "template_name": "Tờ khai"},
-            {"name": "Giấy chứng sinh", "copies": 1, "kind": "original",
-             "mandatory": True, "reusable": True, "template_name": ""},
+            {
+                "name": "Tờ khai đăng ký khai sinh",
+                "copies": 1,
+                "kind": "original",
+                "mandatory": True,
+                "reusable": False,
+                "template_name": "Tờ khai",
+            },
+            {
+                "name": "Giấy chứng sinh",
+                "copies": 1,
+                "kind": "original",
+                "mandatory": True,
+                "reusable": True,
+                "template_name": "",
+            },
         ],
         "result_type": "both",
         "result_name": "Giấy khai sinh",
@@ -55,7 +73,9 @@ def procedure(code: str = "1.001193", name: str = "Đăng ký khai sinh", **over
     return data
 
 
-def document(*procedures: dict[str, Any], groups: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def document(
+    *procedures: dict[str, Any], groups: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return {
         "format": CATALOG_FORMAT,
         "fields": [{"code": "HT", "name": "Hộ tịch"}, {"code": "CT", "name": "Chứng thực"}],

@@ -16,7 +16,10 @@ def test_import_creates_a_published_version_with_documents_and_fees():
     assert version is not None
     assert version.name == "Đăng ký khai sinh"
     assert version.status == VersionStatus.PUBLISHED
-    assert [d.name for d in version.documents.all()] == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+    assert [d.name for d in version.documents.all()] == [
+        "Tờ khai đăng ký khai sinh",
+        "Giấy chứng sinh",
+    ]
     assert [d.reusable for d in version.documents.all()] == [False, True]
     assert version.cutoff_time.strftime("%H:%M") == "15:00"
     assert [(f.name, f.amount) for f in version.fees.all()] == [("Lệ phí đăng ký khai sinh", 0)]
@@ -32,7 +35,9 @@ def test_reimporting_the_same_document_changes_nothing():
 
 
 def test_export_then_import_round_trips(tmp_path):
-    catalog_import(document(procedure(), procedure(code="2.000908", name="Cấp bản sao từ sổ gốc", field="CT")))
+    catalog_import(
+        document(procedure(), procedure(code="2.000908", name="Cấp bản sao từ sổ gốc", field="CT"))
+    )
     exported = catalog_export()
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
@@ -72,17 +77,33 @@ def test_department_procedure_needs_a_sector():
 
 
 def test_groups_are_imported_with_their_members_in_order():
-    groups = [{"code": "lien-thong-khai-sinh", "name": "Liên thông khai sinh", "time_limit": 3,
-               "time_unit": "working_days", "cutoff_time": "15:00",
-               "members": ["2.000908", "1.001193"]}]
-    catalog_import(document(procedure(), procedure(code="2.000908", name="B", field="CT"), groups=groups))
+    groups = [
+        {
+            "code": "lien-thong-khai-sinh",
+            "name": "Liên thông khai sinh",
+            "time_limit": 3,
+            "time_unit": "working_days",
+            "cutoff_time": "15:00",
+            "members": ["2.000908", "1.001193"],
+        }
+    ]
+    catalog_import(
+        document(procedure(), procedure(code="2.000908", name="B", field="CT"), groups=groups)
+    )
     exported = catalog_export()
     assert exported["groups"][0]["members"] == ["2.000908", "1.001193"]
 
 
 def test_group_with_unknown_member_imports_nothing():
-    groups = [{"code": "g", "name": "G", "time_limit": 3, "time_unit": "working_days",
-               "members": ["1.999999"]}]
+    groups = [
+        {
+            "code": "g",
+            "name": "G",
+            "time_limit": 3,
+            "time_unit": "working_days",
+            "members": ["1.999999"],
+        }
+    ]
     with pytest.raises(CatalogError) as info:
         catalog_import(document(groups=groups))
     assert any("1.999999" in m for m in info.value.messages)

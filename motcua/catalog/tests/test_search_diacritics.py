@@ -20,8 +20,15 @@ def catalog():
 
 @pytest.mark.parametrize(
     "query",
-    ["Đăng ký khai sinh", "dang ky khai sinh", "DANG KY KHAI SINH", "đăng ky khai sinh",
-     "lam giay khai sinh", "làm giấy khai sinh cho con", "1.001193"],
+    [
+        "Đăng ký khai sinh",
+        "dang ky khai sinh",
+        "DANG KY KHAI SINH",
+        "đăng ky khai sinh",
+        "lam giay khai sinh",
+        "làm giấy khai sinh cho con",
+        "1.001193",
+    ],
 )
 def test_birth_registration_is_found_with_or_without_diacritics(query):
     names = [v.name for v in search_procedures(query)]

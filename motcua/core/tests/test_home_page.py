@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def catalog():
-    catalog_import(document(procedure(), procedure(code="2.000908", name="Cấp bản sao từ sổ gốc", field="CT")))
+    catalog_import(
+        document(procedure(), procedure(code="2.000908", name="Cấp bản sao từ sổ gốc", field="CT"))
+    )
 
 
 def test_home_page_is_vietnamese_by_default(client):

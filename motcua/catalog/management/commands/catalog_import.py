@@ -21,7 +21,9 @@ class Command(BaseCommand):
                     data = json.load(f)
                 result = catalog_import(data)
             except (OSError, json.JSONDecodeError) as exc:
-                self.stderr.write(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc})
+                self.stderr.write(
+                    _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc}
+                )
                 sys.exit(2)
             except CatalogError as exc:
                 for message in exc.messages:
@@ -29,8 +31,10 @@ class Command(BaseCommand):
                 self.stderr.write(_("Nothing was imported from %(path)s.") % {"path": path})
                 sys.exit(1)
             self.stdout.write(
-                _("%(path)s: %(created)d new, %(versions)d new versions, %(updated)d updated, "
-                  "%(unchanged)d unchanged, %(groups)d groups.")
+                _(
+                    "%(path)s: %(created)d new, %(versions)d new versions, %(updated)d updated, "
+                    "%(unchanged)d unchanged, %(groups)d groups."
+                )
                 % {
                     "path": path,
                     "created": len(result.created),

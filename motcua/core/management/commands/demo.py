@@ -43,7 +43,11 @@ class Command(BaseCommand):
         out = self.stdout
         out.write(
             _("Demo province: %(name)s — %(agencies)d agencies, %(communes)d communes and wards.")
-            % {"name": loaded.province.name, "agencies": loaded.agencies, "communes": loaded.communes}
+            % {
+                "name": loaded.province.name,
+                "agencies": loaded.agencies,
+                "communes": loaded.communes,
+            }
         )
         out.write(_("Demo accounts (password for all: %(pw)s):") % {"pw": DEMO_PASSWORD})
         for account in accounts:
