@@ -153,7 +153,7 @@ def load_province(province_code: int, *, level1: str | None = None) -> LoadResul
     return LoadResult(province=root, agencies=count, communes=len(wards))
 
 
-DEMO_PASSWORD = "MotCua-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
+DEMO_PASSWORD = "MotCua-demo-2026"
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,9 @@ class DemoAccount:
     agency: Agency
 
 
-def _demo_user(username: str, full_name: str, agency: Agency, roles: list[str]) -> list[DemoAccount]:
+def _demo_user(
+    username: str, full_name: str, agency: Agency, roles: list[str]
+) -> list[DemoAccount]:
     first, _, last = full_name.rpartition(" ")
     # The province administrator is the one global role: it runs the Django admin.
     is_admin = Role.PROVINCE_ADMIN in roles
@@ -201,8 +203,9 @@ def load_demo_officials(root: Agency) -> list[DemoAccount]:
         accounts += _demo_user(f"{prefix}.chuyenvien", "Phạm Văn Chuyên", dept, [Role.SPECIALIST])
         accounts += _demo_user(f"{prefix}.lanhdao", "Vũ Thị Lãnh", dept, [Role.LEADER])
     communes = list(
-        Agency.objects.filter(parent=root, kind__in=[AgencyKind.COMMUNE, AgencyKind.WARD])
-        .order_by("admin_unit_code")
+        Agency.objects.filter(parent=root, kind__in=[AgencyKind.COMMUNE, AgencyKind.WARD]).order_by(
+            "admin_unit_code"
+        )
     )
     # The first ward and the first two communes by national code.
     picked = [c for c in communes if c.kind == AgencyKind.WARD][:1]
@@ -210,8 +213,12 @@ def load_demo_officials(root: Agency) -> list[DemoAccount]:
     for index, commune in enumerate(picked, start=1):
         commune_center = commune.children.get(kind=AgencyKind.COMMUNE_CENTER)
         p = f"xa{index}"
-        accounts += _demo_user(f"{p}.tiepnhan", "Trần Thị Tiếp", commune_center, [Role.RECEPTION_OFFICER])
-        accounts += _demo_user(f"{p}.quanly", "Bùi Văn Quang", commune_center, [Role.CENTER_MANAGER])
+        accounts += _demo_user(
+            f"{p}.tiepnhan", "Trần Thị Tiếp", commune_center, [Role.RECEPTION_OFFICER]
+        )
+        accounts += _demo_user(
+            f"{p}.quanly", "Bùi Văn Quang", commune_center, [Role.CENTER_MANAGER]
+        )
         accounts += _demo_user(f"{p}.chuyenvien", "Đỗ Thị Chuyên", commune, [Role.SPECIALIST])
         accounts += _demo_user(f"{p}.lanhdao", "Ngô Văn Đạo", commune, [Role.LEADER])
     return accounts

@@ -21,7 +21,9 @@ class AgencyIdentifier(NamedTuple):
     level1: int
 
     def __str__(self) -> str:
-        return f"{self.level4:03d}.{self.level3:02d}.{self.level2:02d}.{self.group}{self.level1:02d}"
+        return (
+            f"{self.level4:03d}.{self.level3:02d}.{self.level2:02d}.{self.group}{self.level1:02d}"
+        )
 
 
 def parse_agency_identifier(value: str) -> AgencyIdentifier:

@@ -47,5 +47,5 @@ def test_console_script_runs_django_commands():
     out = subprocess.run(
         [sys.executable, "-m", "motcua", "help"], capture_output=True, text=True, check=True
     )
-    for name in ("migrate", "runserver", "demo", "catalog_import", "catalog_export"):
+    for name in ("migrate", "runserver", "demo", "catalog-import", "catalog-export"):
         assert name in out.stdout

@@ -22,7 +22,10 @@ def test_tuyen_quang_has_117_communes_and_7_wards_each_with_a_center(province):
     centers = Agency.objects.filter(kind=AgencyKind.COMMUNE_CENTER)
     assert centers.count() == 124
     assert all(c.is_reception_point for c in centers)
-    assert {c.parent.kind for c in centers.select_related("parent")} == {AgencyKind.COMMUNE, AgencyKind.WARD}
+    assert {c.parent.kind for c in centers.select_related("parent")} == {
+        AgencyKind.COMMUNE,
+        AgencyKind.WARD,
+    }
 
 
 def test_communes_carry_their_national_unit_code(province):
@@ -41,9 +44,19 @@ def test_every_identifier_has_the_qcvn_shape_is_unique_and_marked_illustrative(p
 
 def test_mandatory_departments_center_and_central_agencies_exist(province):
     sectors = set(Agency.objects.exclude(sector="").values_list("sector", flat=True))
-    assert {"justice", "home-affairs", "finance", "construction", "health", "education",
-            "agriculture-environment", "police", "social-insurance", "tax",
-            "ethnic-religion"} <= sectors
+    assert {
+        "justice",
+        "home-affairs",
+        "finance",
+        "construction",
+        "health",
+        "education",
+        "agriculture-environment",
+        "police",
+        "social-insurance",
+        "tax",
+        "ethnic-religion",
+    } <= sectors
     assert Agency.objects.get(kind=AgencyKind.PROVINCE_CENTER).is_reception_point
 
 
