@@ -137,7 +137,13 @@ class ProcedureVersion(models.Model):
         help_text=_("For department or central-agency procedures: the sector key of the agency."),
     )
     time_limit = models.PositiveIntegerField(
-        _("legal time limit"), help_text=_("0 means the result is given the same working day.")
+        _("legal time limit"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "0 means the result is given the same working day; empty means the law sets no "
+            "time limit (no appointment is computed)."
+        ),
     )
     time_unit = models.CharField(_("time unit"), max_length=16, choices=TimeUnit.choices)
     time_limit_note = models.CharField(_("time limit note"), max_length=500, blank=True)

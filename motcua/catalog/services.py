@@ -190,9 +190,12 @@ def _version_content(data: dict[str, Any], where: str, problems: list[str]) -> d
     if not content["name"]:
         problems.append(_("%(where)s: the name is missing.") % {"where": where})
     limit = data.get("time_limit")
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
         problems.append(
-            _("%(where)s: the time limit must be a whole number ≥ 0.") % {"where": where}
+            _(
+                "%(where)s: the time limit must be a whole number ≥ 0, or null when the law sets none."
+            )
+            % {"where": where}
         )
         limit = 0
     content["time_limit"] = limit

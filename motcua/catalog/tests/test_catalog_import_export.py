@@ -108,3 +108,10 @@ def test_group_with_unknown_member_imports_nothing():
         catalog_import(document(groups=groups))
     assert any("1.999999" in m for m in info.value.messages)
     assert not Procedure.objects.exists()
+
+
+def test_a_procedure_without_a_legal_time_limit_keeps_none():
+    catalog_import(document(procedure(time_limit=None, time_unit="working_days")))
+    version = Procedure.objects.get(code="1.001193").current_version
+    assert version.time_limit is None
+    assert catalog_export()["procedures"][0]["time_limit"] is None
