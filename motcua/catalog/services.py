@@ -193,7 +193,8 @@ def _version_content(data: dict[str, Any], where: str, problems: list[str]) -> d
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
         problems.append(
             _(
-                "%(where)s: the time limit must be a whole number ≥ 0, or null when the law sets none."
+                "%(where)s: the time limit must be a whole number ≥ 0, "
+                "or null when the law sets none."
             )
             % {"where": where}
         )
@@ -339,10 +340,9 @@ def catalog_import(data: Any) -> ImportResult:
                 % {"where": where, "events": ", ".join(unknown_events)}
             )
         content = _version_content(p, where, problems)
-        prepared.append(
-            (code, field_or_none, content, _documents(p, where, problems), _fees(p, where, problems),
-             p.get("life_events", []))
-        )  # fmt: skip
+        docs = _documents(p, where, problems)
+        fees = _fees(p, where, problems)
+        prepared.append((code, field_or_none, content, docs, fees, p.get("life_events", [])))
     if problems:
         raise CatalogError(problems)
 
