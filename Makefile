@@ -18,12 +18,12 @@ $(VENV): pyproject.toml
 # Compiled translations are build output: made from the .po sources, never committed.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard motcua/locale/*/LC_MESSAGES/django.po motcua/*/locale/*/LC_MESSAGES/django.po))
 %.mo: %.po | $(VENV)
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -D django --statistics 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -D django
 messages: $(MO_FILES)
 
 # For developers (needs GNU gettext): refresh the .po files from the source.
 makemessages: | $(VENV)
-	cd motcua && ../$(BIN)/motcua makemessages -l vi -l en --no-obsolete --ignore='tests/*'
+	cd motcua && ../$(BIN)/motcua makemessages -l vi --no-obsolete --ignore='tests/*'
 
 demo: $(VENV) messages
 	$(BIN)/motcua demo
