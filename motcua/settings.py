@@ -98,6 +98,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if "DATABASE_URL" not in os.environ:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN so concurrent writers queue on busy_timeout instead of failing mid-transaction.
     # Django turns foreign-key enforcement on for every SQLite connection itself.
