@@ -163,6 +163,10 @@ class User(AbstractUser):
     )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family and middle names (last_name) before the given name."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

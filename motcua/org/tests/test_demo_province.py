@@ -79,6 +79,7 @@ def test_demo_officials_hold_one_role_each_scoped_to_their_agency(province):
     assert {a.role for a in accounts} == set(Role.values)
     leader = User.objects.get(username="xa1.lanhdao")
     assert leader.check_password("MotCua-demo-2026")
+    assert leader.get_full_name() == "Ngô Văn Đạo"
     commune = RoleAssignment.objects.get(user=leader).agency
     scope = set(agencies_in_scope(leader))
     assert commune in scope
