@@ -6,3 +6,8 @@ class WorktimeConfig(AppConfig):
     name = "motcua.worktime"
     label = "worktime"
     verbose_name = _("Working time")
+
+    def ready(self) -> None:
+        from motcua.worktime import signals
+
+        signals.connect()

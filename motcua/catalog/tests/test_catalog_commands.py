@@ -13,7 +13,7 @@ def test_import_then_export_through_the_commands(tmp_path, capsys):
     source = tmp_path / "in.json"
     source.write_text(json.dumps(document(procedure()), ensure_ascii=False), encoding="utf-8")
     call_command("catalog-import", str(source))
-    assert "1 new" in capsys.readouterr().out
+    assert "1 thủ tục mới" in capsys.readouterr().out
     target = tmp_path / "out.json"
     call_command("catalog-export", str(target))
     exported = json.loads(target.read_text(encoding="utf-8"))
