@@ -1,4 +1,4 @@
-"""``motcua calendar``: a year's working calendar (lịch làm việc) — weekdays off, weekends worked."""
+"""``motcua calendar``: a year's working calendar (lịch làm việc): days off and days worked."""
 
 from __future__ import annotations
 
