@@ -59,6 +59,12 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.worktime",
     "motcua.catalog",
+    "motcua.workflow",
+    "motcua.dossiers",
+    "motcua.api",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +137,39 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Dossier files (hồ sơ điện tử) are stored content-addressed on local disk by default; an
+# S3-compatible backend can replace "dossier_files" without code changes.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "dossier_files": {
+        "BACKEND": "motcua.dossiers.storage.ContentAddressedStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "files")},
+    },
+}
+
+# Background work (notifications, sync) runs after commit in the database queue; the
+# worker is `motcua db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Dossier code (mã số hồ sơ, TT 01/2018; TT 03/2025 may change it): a format string over
+# the receiving agency's identifier, the local receipt date and the daily sequence.
+MOTCUA_DOSSIER_CODE_FORMAT = os.environ.get(
+    "MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}"
+)
+MOTCUA_DOSSIER_CODE_REGEX = os.environ.get(
+    "MOTCUA_DOSSIER_CODE_REGEX", r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$"
+)
+# National channel codes (KenhThucHien). The VNeID code is not published yet: configuration.
+MOTCUA_CHANNEL_CODES = {"in_person": "1", "online": "2", "postal": "3", "vneid": "2"}
+# Largest JSON request body the API accepts (uploads go through multipart with their own limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

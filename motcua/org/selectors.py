@@ -44,3 +44,16 @@ def user_has_role(user: User, role: str, agency: Agency) -> bool:
         role=role,
         agency__in=[int(p) for p in agency.path.strip("/").split("/") if p],
     ).exists()
+
+
+def user_has_any_role(user: User, roles: Iterable[str], agencies: Iterable[Agency | None]) -> bool:
+    """True if ``user`` holds one of ``roles`` at one of ``agencies`` or above it: one query."""
+    if not user.is_active:
+        return False
+    ids: set[int] = set()
+    for agency in agencies:
+        if agency is not None:
+            ids.update(int(p) for p in agency.path.strip("/").split("/") if p)
+    return RoleAssignment.objects.filter(
+        Q(user=user) & (Q(role=Role.PROVINCE_ADMIN) | Q(role__in=list(roles), agency_id__in=ids))
+    ).exists() or bool(user.is_superuser)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from motcua.dossiers.tests.factories import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings: Any, tmp_path: Path) -> None:
+    # Dossier files go to a per-test directory; hashing passwords stays Django's, only cheaper.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "dossier_files": {
+            "BACKEND": "motcua.dossiers.storage.ContentAddressedStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
