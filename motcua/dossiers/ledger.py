@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 GENESIS = "0" * 64
@@ -75,11 +76,21 @@ class EventRow:
     hash: str
 
 
+class Problem(StrEnum):
+    MISSING_OR_REORDERED = "missing_or_reordered"
+    BROKEN_LINK = "broken_link"
+    ALTERED = "altered"
+    DISCONTINUOUS_STATES = "discontinuous_states"
+    HEAD_MISMATCH = "head_mismatch"
+    STATE_MISMATCH = "state_mismatch"
+
+
 @dataclass
 class ChainReport:
     dossier_id: int
     code: str
-    problems: list[str] = field(default_factory=list)
+    # (problem, event sequence number or None for the dossier row)
+    problems: list[tuple[Problem, int | None]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -102,10 +113,10 @@ def verify_chain(
     last: EventRow | None = None
     for event in events:
         if event.seq != expected_seq:
-            report.problems.append(f"event #{expected_seq} is missing or out of order")
+            report.problems.append((Problem.MISSING_OR_REORDERED, expected_seq))
             expected_seq = event.seq
         if event.prev_hash != prev:
-            report.problems.append(f"event #{event.seq} does not follow the previous one")
+            report.problems.append((Problem.BROKEN_LINK, event.seq))
         content = canonical(
             dossier_id=dossier_id,
             seq=event.seq,
@@ -119,17 +130,17 @@ def verify_chain(
             data=event.data,
         )
         if chain_hash(event.prev_hash, content) != event.hash:
-            report.problems.append(f"event #{event.seq} was altered")
+            report.problems.append((Problem.ALTERED, event.seq))
         if last is not None and event.from_state != last.to_state:
-            report.problems.append(f"event #{event.seq} does not start where #{last.seq} ended")
+            report.problems.append((Problem.DISCONTINUOUS_STATES, event.seq))
         prev = event.hash
         last = event
         expected_seq += 1
     count = 0 if last is None else last.seq
     if count != event_count or prev != (last_event_hash or GENESIS):
-        report.problems.append("the dossier's history does not end where the dossier says")
+        report.problems.append((Problem.HEAD_MISMATCH, None))
     if last is None or last.to_state != state:
-        report.problems.append("the dossier's status does not match its history")
+        report.problems.append((Problem.STATE_MISMATCH, None))
     return report
 
 

@@ -242,6 +242,9 @@ class DailySequence(models.Model):
     day = models.DateField()
     last = models.PositiveIntegerField()
 
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agency", "day"], name="daily_sequence_unique"),
@@ -263,6 +266,9 @@ class SupplementRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} @ {self.requested_at:%Y-%m-%d}"
 
     class Meta:
         verbose_name = _("supplement request")
@@ -298,6 +304,9 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    def __str__(self) -> str:
+        return self.name
+
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
@@ -310,6 +319,9 @@ class DossierFee(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="fees")
     name = models.CharField(_("name"), max_length=500)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount:,} đ"
 
     class Meta:
         verbose_name = _("fee due")
@@ -338,6 +350,9 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.amount:,} đ"
 
     class Meta:
         verbose_name = _("payment")
@@ -380,6 +395,9 @@ class Result(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    def __str__(self) -> str:
+        return self.code
+
     class Meta:
         verbose_name = _("result")
         verbose_name_plural = _("results")
@@ -397,7 +415,7 @@ class EventQuerySet(models.QuerySet["DossierEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("dossier events are append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("dossier events are append-only")
 
 
@@ -461,6 +479,9 @@ class IdempotencyRecord(models.Model):
     status = models.PositiveSmallIntegerField()
     response = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.owner}:{self.key}"
 
     class Meta:
         constraints = [

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import (
-    AgencyKind,
     GroupMember,
     Procedure,
     ProcedureGroup,
@@ -70,8 +69,9 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.dossiers.storage import store_checked
+from motcua.dossiers.timeliness import Pause
 from motcua.dossiers.uploads import CheckedUpload
-from motcua.org.models import PHONE_RE, Agency, Role
+from motcua.org.models import PHONE_RE, Agency, AgencyKind, Role
 from motcua.org.personal_id import (
     personal_id_messages,
     personal_id_problems,
@@ -79,11 +79,11 @@ from motcua.org.personal_id import (
     tax_code_problems,
 )
 from motcua.org.selectors import user_has_any_role
+from motcua.workflow.allotment import allotted_times, classify_handover
+from motcua.workflow.models import HandOver, StepAgency, Workflow
 from motcua.worktime.calendar import WorkCalendar, to_local
 from motcua.worktime.deadlines import compute_due
 from motcua.worktime.selectors import work_calendar
-from motcua.workflow.allotment import allotted_times, classify_handover
-from motcua.workflow.models import HandOver, StepAgency, Workflow
 
 RECEPTION = (Role.RECEPTION_OFFICER, Role.CENTER_MANAGER)
 PROCESSORS = (Role.SPECIALIST, Role.LEADER)
@@ -269,7 +269,9 @@ def _decide(d: Dossier, action: Action, **over: Any) -> Decision:
     return decision
 
 
-def _require(actor: Actor, d: Dossier, roles: Iterable[str], agencies: Iterable[Agency | None]):
+def _require(
+    actor: Actor, d: Dossier, roles: Iterable[str], agencies: Iterable[Agency | None]
+) -> None:
     if actor.kind is ActorKind.SYSTEM:
         return
     if actor.user is None or actor.kind is ActorKind.APPLICANT:
@@ -299,10 +301,7 @@ def _authorise(actor: Actor, action: Action, d: Dossier) -> None:
         else:
             _require(actor, d, LEADERS, [competent])
     elif action is Action.FORWARD and state is State.ACCEPTED:
-        if not (
-            actor.user is not None
-            and user_has_any_role(actor.user, RECEPTION, [receiving])
-        ):
+        if not (actor.user is not None and user_has_any_role(actor.user, RECEPTION, [receiving])):
             _require(actor, d, PROCESSORS, [competent])
     elif action in {
         Action.FORWARD,
@@ -590,9 +589,7 @@ def _check_documents(
         given = {d.required_document_id for d in docs}
         for pk, req in required.items():
             if req.mandatory and pk not in given:
-                errors[f"documents.required.{pk}"] = _("Attach “%(name)s”.") % {
-                    "name": req.name
-                }
+                errors[f"documents.required.{pk}"] = _("Attach “%(name)s”.") % {"name": req.name}
     return errors
 
 
@@ -952,9 +949,7 @@ def _spawn_children(group: Dossier, *, actor: Actor, at: dt.datetime) -> None:
             at=at,
             data={"group": group.code, "code": child.code},
         )
-        child.save(
-            update_fields=["workflow_steps", "fee_total", "event_count", "last_event_hash"]
-        )
+        child.save(update_fields=["workflow_steps", "fee_total", "event_count", "last_event_hash"])
 
 
 def _maybe_finish_group(group_id: int, *, at: dt.datetime) -> None:
@@ -1050,9 +1045,9 @@ def dossier_refuse(
 # --- processing ----------------------------------------------------------------------
 
 
-def _pauses(d: Dossier) -> list[tuple[dt.datetime, dt.datetime]]:
+def _pauses(d: Dossier) -> list[Pause]:
     return [
-        (s.requested_at, s.completed_at or s.requested_at)
+        Pause(start=s.requested_at, end=s.completed_at)
         for s in d.supplements.filter(at_intake=False)
     ]
 
@@ -1593,9 +1588,7 @@ def _cascade(group: Dossier, action: Action, *, at: dt.datetime, reason: str) ->
         child = _lock(child_id, None)
         decision = decide(action, _situation(child, is_child=False))
         if decision.allowed:
-            _transition(
-                child, decision, action=action, actor=Actor.system(), at=at, reason=reason
-            )
+            _transition(child, decision, action=action, actor=Actor.system(), at=at, reason=reason)
 
 
 @transaction.atomic
