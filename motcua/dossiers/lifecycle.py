@@ -111,6 +111,7 @@ class Situation:
     results: int = 0
     fully_paid: bool = True  # after the payment being recorded now
     children_open: int = 0
+    children_with_result: int = 0  # finished children that produced a result
     extension_allowed_by_time: bool = True  # ≥ 1 working day before the appointment
 
 
@@ -291,7 +292,8 @@ def decide(action: Action, s: Situation) -> Decision:
             return _no(Refusal.WRONG_STATE)
         if s.children_open:
             return _no(Refusal.CHILDREN_OPEN)
-        return _yes(State.RESOLVED)
+        # Every part stopped, refused or withdrawn: there is no result to return.
+        return _yes(State.RESOLVED if s.children_with_result else State.STOPPED)
 
     raise AssertionError(f"unhandled action {action}")  # pragma: no cover
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +18,9 @@ from motcua.org.models import Agency
 
 
 def _dossier_files() -> Any:
-    return storages["dossier_files"]
+    from motcua.dossiers.storage import dossier_files
+
+    return dossier_files
 
 
 class Channel(models.TextChoices):
@@ -487,3 +488,29 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_once"),
         ]
+
+
+class UploadedFile(models.Model):
+    """A checked file a client uploaded before naming it in a submission or an action.
+
+    The content lives once in the content-addressed store; this row says who uploaded it,
+    so a caller can only attach their own uploads.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads"
+    )
+    file = models.FileField(storage=_dossier_files, max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    original_name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
+        indexes = [models.Index(fields=["owner", "sha256"], name="upload_owner_sha")]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -71,7 +71,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.storage import store_checked
 from motcua.dossiers.timeliness import Pause
 from motcua.dossiers.uploads import CheckedUpload
-from motcua.org.models import PHONE_RE, Agency, AgencyKind, Role
+from motcua.org.models import ADMIN_UNIT_KINDS, PHONE_RE, Agency, AgencyKind, Role
 from motcua.org.personal_id import (
     personal_id_messages,
     personal_id_problems,
@@ -222,7 +222,9 @@ def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     try:
         locked = (
-            Dossier.objects.select_for_update()
+            # Only the dossier row: PostgreSQL refuses FOR UPDATE on the nullable side of
+            # the outer joins select_related makes (procedure version or group).
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure_version", "procedure_group")
             .get(pk=pk)
         )
@@ -283,6 +285,13 @@ def _require(
         )
 
 
+def _step_roles(d: Dossier) -> tuple[str, ...]:
+    """Who works on the current step: the role it names, and the agency's leaders."""
+    if d.current_step is None or not d.workflow_steps:
+        return PROCESSORS
+    return (str(d.workflow_steps[d.current_step - 1]["role"]), Role.LEADER)
+
+
 def _authorise(actor: Actor, action: Action, d: Dossier) -> None:
     """Least privilege: which role, at which of the dossier's agencies, may do what."""
     if actor.kind is ActorKind.SYSTEM:
@@ -308,8 +317,10 @@ def _authorise(actor: Actor, action: Action, d: Dossier) -> None:
         Action.RETURN_TO_PREVIOUS,
         Action.REQUEST_SUPPLEMENT,
         Action.REQUEST_PAYMENT,
-        Action.ATTACH_RESULT,
     }:
+        _require(actor, d, _step_roles(d), [held or competent])
+    elif action is Action.ATTACH_RESULT:
+        # The specialist drafts the result the leader then signs.
         _require(actor, d, PROCESSORS, [held or competent])
     elif action in {Action.APPROVE, Action.SIGN_RESULT}:
         _require(actor, d, LEADERS, [held or competent])
@@ -676,6 +687,7 @@ def _create(
             raise InvalidInput(
                 _("There is no interconnected group %(code)s.") % {"code": spec.group_code},
                 code="unknown_procedure",
+                details={"errors": {"procedure": _("Unknown interconnected group.")}},
             )
         codes = list(
             GroupMember.objects.filter(group=group)
@@ -832,17 +844,14 @@ def _workflow_steps(d: Dossier, cal: WorkCalendar) -> list[dict[str, Any]]:
 
 
 def _desk_allotment(d: Dossier) -> dt.timedelta | None:
+    """The one-stop desk's time: what the workflow steps leave of the legal time."""
     if d.due_at is None or d.accepted_at is None or not d.workflow_steps:
         return None
-    used = sum(Decimal(s["share"]) for s in d.workflow_steps)
-    if used >= 100:
+    left = Decimal(100) - sum(Decimal(s["share"]) for s in d.workflow_steps)
+    if left <= 0:
         return None
     cal = calendar_for(d.competent_agency, d.accepted_at)
-    from motcua.worktime.deadlines import elapsed_working_time
-
-    total = elapsed_working_time(cal, d.accepted_at, d.due_at)
-    minutes = int(total.total_seconds() * float(100 - used) / 100 // 60)
-    return dt.timedelta(minutes=minutes)
+    return allotted_times(cal, accepted_at=d.accepted_at, due_at=d.due_at, shares=[left])[0]
 
 
 @transaction.atomic
@@ -857,8 +866,8 @@ def dossier_accept(
     printed. An interconnected group spawns its dossiers at each agency."""
     now = _now(at)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.ACCEPT)
     _authorise(actor, Action.ACCEPT, d)
+    decision = _decide(d, Action.ACCEPT)
     limit, unit, cutoff = _legal_limit(d)
     cal = calendar_for(d.competent_agency, now)
     d.accepted_at = now
@@ -895,10 +904,17 @@ def _spawn_children(group: Dossier, *, actor: Actor, at: dt.datetime) -> None:
     day = to_local(at).date()
     for code in codes:
         version = _published_version(code)
+        # A commune-level part goes to the commune or ward the group names (a ward is not of
+        # the catalogue's kind "commune"); other parts are found by sector or are the root.
+        commune_level = version.competent_agency_kind not in {
+            AgencyKind.DEPARTMENT,
+            AgencyKind.CENTRAL_LOCAL,
+            AgencyKind.PROVINCE_COMMITTEE,
+        }
         competent = resolve_competent_agency(
             version,
             group.competent_agency
-            if version.competent_agency_kind == group.competent_agency.kind
+            if commune_level and group.competent_agency.kind in ADMIN_UNIT_KINDS
             else None,
             group.receiving_agency,
         )
@@ -957,9 +973,14 @@ def _maybe_finish_group(group_id: int, *, at: dt.datetime) -> None:
     open_children = group.children.exclude(
         state__in=[State.RESOLVED, State.RETURNED, State.STOPPED, State.REFUSED, State.WITHDRAWN]
     ).count()
-    decision = decide(Action.FINISH_GROUP, _situation(group, children_open=open_children))
+    with_result = group.children.filter(state__in=[State.RESOLVED, State.RETURNED]).count()
+    decision = decide(
+        Action.FINISH_GROUP,
+        _situation(group, children_open=open_children, children_with_result=with_result),
+    )
     if decision.allowed:
-        group.resolved_at = at
+        if decision.to_state == State.RESOLVED:
+            group.resolved_at = at
         _transition(
             group,
             decision,
@@ -989,8 +1010,8 @@ def dossier_ask_to_complete(
             details={"errors": {"items": _("List at least one paper.")}},
         )
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.ASK_TO_COMPLETE)
     _authorise(actor, Action.ASK_TO_COMPLETE, d)
+    decision = _decide(d, Action.ASK_TO_COMPLETE)
     SupplementRequest.objects.create(
         dossier=d,
         at_intake=True,
@@ -1036,8 +1057,8 @@ def dossier_refuse(
     now = _now(at)
     reason = _require_reason(reason)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.REFUSE)
     _authorise(actor, Action.REFUSE, d)
+    decision = _decide(d, Action.REFUSE)
     _transition(d, decision, action=Action.REFUSE, actor=actor, at=now, reason=reason)
     return d
 
@@ -1074,7 +1095,9 @@ def _handover(
         from motcua.workflow.allotment import step_due as compute_step_due
 
         pauses = _pauses(d)
-        step_due = compute_step_due(cal, started_at=started, allotted=allotted, pauses=pauses)
+        step_due = compute_step_due(
+            cal, started_at=started, allotted=allotted, pauses=pauses, until=at
+        )
         outcome = classify_handover(
             cal, started_at=started, handed_over_at=at, allotted=allotted, pauses=pauses
         ).value
@@ -1123,8 +1146,8 @@ def dossier_forward(
     the hand-over is a row of the control sheet (Mẫu 06)."""
     now = _now(at)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.FORWARD)
     _authorise(actor, Action.FORWARD, d)
+    decision = _decide(d, Action.FORWARD)
     from_step = d.current_step if d.state == State.PROCESSING else None
     assert decision.step is not None
     step = d.workflow_steps[decision.step - 1]
@@ -1193,8 +1216,8 @@ def dossier_return_to_previous(
     now = _now(at)
     reason = _require_reason(reason)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.RETURN_TO_PREVIOUS)
     _authorise(actor, Action.RETURN_TO_PREVIOUS, d)
+    decision = _decide(d, Action.RETURN_TO_PREVIOUS)
     assert decision.step is not None
     from_step = d.current_step
     from_agency_id = d.current_agency_id or d.competent_agency_id
@@ -1251,8 +1274,8 @@ def dossier_request_supplement(
             details={"errors": {"items": _("List at least one paper.")}},
         )
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.REQUEST_SUPPLEMENT)
     _authorise(actor, Action.REQUEST_SUPPLEMENT, d)
+    decision = _decide(d, Action.REQUEST_SUPPLEMENT)
     SupplementRequest.objects.create(
         dossier=d,
         at_intake=False,
@@ -1289,8 +1312,8 @@ def dossier_complete_supplement(
     """The applicant adds the requested papers: intake resumes, or the clock restarts."""
     now = _now(at)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.COMPLETE_SUPPLEMENT)
     _authorise(actor, Action.COMPLETE_SUPPLEMENT, d)
+    decision = _decide(d, Action.COMPLETE_SUPPLEMENT)
     errors = _check_documents(d.procedure_version, documents, Channel.IN_PERSON)
     if errors:
         raise InvalidInput(_("The papers have errors."), details={"errors": errors})
@@ -1332,8 +1355,8 @@ def dossier_request_payment(
             details={"errors": {"items": _("Give a name and a positive amount.")}},
         )
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.REQUEST_PAYMENT)
     _authorise(actor, Action.REQUEST_PAYMENT, d)
+    decision = _decide(d, Action.REQUEST_PAYMENT)
     DossierFee.objects.bulk_create([DossierFee(dossier=d, name=n, amount=a) for n, a in clean])
     d.fee_total += sum(a for _, a in clean)
     d.resume_state = d.state
@@ -1375,8 +1398,8 @@ def dossier_record_payment(
         )
     d = _lock(dossier, expected_version)
     fully_paid = d.paid_total + amount >= d.fee_total
-    decision = _decide(d, Action.RECORD_PAYMENT, fully_paid=fully_paid)
     _authorise(actor, Action.RECORD_PAYMENT, d)
+    decision = _decide(d, Action.RECORD_PAYMENT, fully_paid=fully_paid)
     reference = nfc(reference)[:100]
     try:
         with transaction.atomic():
@@ -1421,8 +1444,8 @@ def dossier_approve(
     """The leader at the last step approves; the result is then attached and signed."""
     now = _now(at)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.APPROVE)
     _authorise(actor, Action.APPROVE, d)
+    decision = _decide(d, Action.APPROVE)
     _transition(d, decision, action=Action.APPROVE, actor=actor, at=now, reason=nfc(note))
     return d
 
@@ -1451,8 +1474,8 @@ def dossier_attach_result(
     if errors:
         raise InvalidInput(_("The result has errors."), details={"errors": errors})
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.ATTACH_RESULT)
     _authorise(actor, Action.ATTACH_RESULT, d)
+    decision = _decide(d, Action.ATTACH_RESULT)
     number = d.results.count() + 1
     result = Result(
         dossier=d,
@@ -1495,8 +1518,8 @@ def dossier_sign_result(
     """
     now = _now(at)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.SIGN_RESULT)
     _authorise(actor, Action.SIGN_RESULT, d)
+    decision = _decide(d, Action.SIGN_RESULT)
     results = list(d.results.filter(signed_at__isnull=True))
     Result.objects.filter(pk__in=[r.pk for r in results]).update(
         signed_at=now, signed_by=actor.user
@@ -1560,8 +1583,8 @@ def dossier_extend(
         )
     cal = calendar_for(d.competent_agency, d.due_at)
     in_time = now <= _previous_working_day_close(cal, d.due_at)
-    decision = _decide(d, Action.EXTEND, extension_allowed_by_time=in_time)
     _authorise(actor, Action.EXTEND, d)
+    decision = _decide(d, Action.EXTEND, extension_allowed_by_time=in_time)
     if timezone.is_naive(new_due_at) or new_due_at <= d.due_at:
         raise InvalidInput(
             _("The new appointment must be later than the current one."),
@@ -1604,8 +1627,8 @@ def dossier_stop(
     now = _now(at)
     reason = _require_reason(reason)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.STOP)
     _authorise(actor, Action.STOP, d)
+    decision = _decide(d, Action.STOP)
     _transition(d, decision, action=Action.STOP, actor=actor, at=now, reason=reason)
     if d.is_group:
         _cascade(d, Action.STOP, at=now, reason=reason)
@@ -1624,8 +1647,8 @@ def dossier_withdraw(
     """The applicant asks to withdraw the dossier (status 7)."""
     now = _now(at)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.WITHDRAW)
     _authorise(actor, Action.WITHDRAW, d)
+    decision = _decide(d, Action.WITHDRAW)
     _transition(d, decision, action=Action.WITHDRAW, actor=actor, at=now, reason=nfc(reason))
     if d.is_group:
         _cascade(d, Action.WITHDRAW, at=now, reason=nfc(reason))
@@ -1644,8 +1667,8 @@ def dossier_return_result(
     """Hand the result to the applicant (status 10)."""
     now = _now(at)
     d = _lock(dossier, expected_version)
-    decision = _decide(d, Action.RETURN_RESULT)
     _authorise(actor, Action.RETURN_RESULT, d)
+    decision = _decide(d, Action.RETURN_RESULT)
     d.returned_at = now
     if d.resolved_at is None:
         d.resolved_at = now

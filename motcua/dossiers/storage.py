@@ -41,7 +41,7 @@ import tempfile
 from typing import Any
 
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from motcua.dossiers.uploads import CheckedUpload
 
@@ -197,3 +197,46 @@ def store_checked(upload: CheckedUpload) -> str:
     return storages["dossier_files"].save(
         f"{upload.sha256}{upload.extension}", ContentFile(upload.content)
     )
+
+
+class DossierFiles(Storage):
+    """The ``dossier_files`` storage, looked up on every use.
+
+    Model fields bind their storage once, at import; this proxy keeps them following
+    ``STORAGES["dossier_files"]`` (another backend in production, a temporary directory
+    in tests).
+    """
+
+    @property
+    def _target(self) -> Storage:
+        return storages["dossier_files"]
+
+    def _open(self, name: str, mode: str = "rb") -> File[Any]:
+        return self._target.open(name, mode)
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        return self._target.save(name, content, max_length=max_length)
+
+    def exists(self, name: str) -> bool:
+        return self._target.exists(name)
+
+    def path(self, name: str) -> str:
+        return self._target.path(name)
+
+    def size(self, name: str) -> int:
+        return self._target.size(name)
+
+    def url(self, name: str | None) -> str:
+        return self._target.url(name)
+
+    def delete(self, name: str) -> None:
+        self._target.delete(name)
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        return self._target.listdir(path)
+
+    def generate_filename(self, filename: str | os.PathLike[str]) -> str:
+        return self._target.generate_filename(filename)
+
+
+dossier_files = DossierFiles()

@@ -281,3 +281,103 @@ def build_world() -> World:
 
 def birth_schema() -> dict[str, Any]:
     return copy.deepcopy(BIRTH_SCHEMA)
+
+
+def store_counts() -> dict[str, int]:
+    """How many rows every dossier table holds, and how many codes were issued: to assert
+    that a refused call stored nothing."""
+    from django.db.models import Sum
+
+    from motcua.dossiers.models import (
+        DailySequence,
+        Document,
+        DossierEvent,
+        DossierFee,
+        Payment,
+        Result,
+        SupplementRequest,
+    )
+    from motcua.workflow.models import HandOver
+
+    models: list[Any] = [
+        Dossier,
+        DossierEvent,
+        Document,
+        DossierFee,
+        DailySequence,
+        SupplementRequest,
+        Payment,
+        Result,
+        HandOver,
+    ]
+    counts = {model.__name__: model.objects.count() for model in models}
+    issued = DailySequence.objects.aggregate(n=Sum("last"))["n"]
+    counts["codes_issued"] = int(issued or 0)
+    return counts
+
+
+def dossier_row(d: Dossier) -> dict[str, Any]:
+    """The stored columns of a dossier (to assert that a refused call changed nothing)."""
+    from django.forms.models import model_to_dict
+
+    row = model_to_dict(Dossier.objects.get(pk=d.pk))
+    row["updated_at"] = Dossier.objects.values_list("updated_at", flat=True).get(pk=d.pk)
+    return row
+
+
+GROUP = "lien-thong-khai-sinh"
+GROUP_EFORM: dict[str, dict[str, str]] = {
+    BIRTH: {"ho_ten_tre": "Nguyễn Thị Hoà", "ngay_sinh": "2026-11-20"},
+    RESIDENCE: {"dia_chi": "Thôn Nà Héc, xã Lâm Bình"},
+}
+
+
+def group_spec(world: World, **over: Any) -> NewDossier:
+    """The interconnected birth + residence group handed in at commune A's desk."""
+    values: dict[str, Any] = {
+        "applicant": applicant(),
+        "receiving_agency": world.center_a,
+        "channel": "in_person",
+        "group_code": GROUP,
+        "competent_agency": world.commune_a,
+        "eform_data": copy.deepcopy(GROUP_EFORM),
+    }
+    values.update(over)
+    return NewDossier(**values)
+
+
+def accepted_group(world: World, at: dt.datetime) -> Dossier:
+    officer = Actor.official(world.reception_a)
+    g = dossier_receive(spec=group_spec(world), actor=officer, at=at)
+    return dossier_accept(dossier=g.pk, actor=officer, at=at)
+
+
+def group_children(group: Dossier) -> dict[str, Dossier]:
+    """The group's dossiers at each agency, by procedure code."""
+    rows = Dossier.objects.filter(parent=group).select_related("procedure_version__procedure")
+    return {c.procedure_version.procedure.code: c for c in rows if c.procedure_version}
+
+
+def resolve_child(child: Dossier, specialist: User, leader: User, at: dt.datetime) -> Dossier:
+    """Walk a dossier from acceptance through the default two-step workflow to its signed
+    result: forwards at ``at`` and +1 min, approval +2, result +3, signature +4."""
+    from motcua.dossiers.services import (
+        dossier_approve,
+        dossier_attach_result,
+        dossier_forward,
+        dossier_sign_result,
+    )
+
+    minute = dt.timedelta(minutes=1)
+    for i in range(2):
+        dossier_forward(dossier=child.pk, actor=Actor.official(specialist), at=at + i * minute)
+    dossier_approve(dossier=child.pk, actor=Actor.official(leader), at=at + 2 * minute)
+    dossier_attach_result(
+        dossier=child.pk,
+        actor=Actor.official(leader),
+        name="Kết quả",
+        kind="paper",
+        at=at + 3 * minute,
+    )
+    dossier_sign_result(dossier=child.pk, actor=Actor.official(leader), at=at + 4 * minute)
+    return Dossier.objects.get(pk=child.pk)
