@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.core.mail import send_mail
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -67,7 +67,9 @@ def email_applicant(event: DossierEvent) -> None:
     if not dossier.applicant_email or dossier.parent_id is not None:
         return
     with translation.override("vi"):
-        due = dossier.due_at.astimezone().strftime("%H:%M %d/%m/%Y") if dossier.due_at else "—"
+        due = (
+            timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else "—"
+        )
         body = _NOTIFY[event.action]() % {
             "code": dossier.code,
             "due": due,
