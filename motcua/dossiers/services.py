@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -383,8 +385,24 @@ def _append_event(
     )
     d.event_count = seq
     d.last_event_hash = event.hash
-    transaction.on_commit(lambda: _after_commit(event.pk))
+    if not _quiet.get():
+        transaction.on_commit(lambda: _after_commit(event.pk))
     return event
+
+
+# Set while recording history that must not reach anyone (demo data, imports of past
+# dossiers): no notification, no sync for those events.
+_quiet: ContextVar[bool] = ContextVar("motcua_dossier_events_quiet", default=False)
+
+
+@contextmanager
+def history_only() -> Iterator[None]:
+    """Record events without queueing their side effects (backdated demo or import data)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def _after_commit(event_id: int) -> None:

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from motcua.catalog.services import catalog_import
+from motcua.dossiers.demo import load_demo_dossiers
 from motcua.org.demo import DEMO_PASSWORD, load_demo_officials, load_province
 
 CATALOG_DATA = Path(__file__).resolve().parents[3] / "catalog" / "data" / "procedures"
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             with path.open(encoding="utf-8") as f:
                 catalog_import(json.load(f))
         accounts = load_demo_officials(loaded.province)
+        dossiers = load_demo_dossiers(count=300)
 
         out = self.stdout
         out.write(
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             }
         )
         out.write(_("Demo accounts (password for all: %(pw)s):") % {"pw": DEMO_PASSWORD})
-        for account in accounts:
+        for account in [*accounts, *dossiers.accounts]:
             out.write(f"  {account.username:<18} {account.role:<18} {account.agency.name}")
+        out.write(dossiers.line())
         out.write(_("Ready in %(s).1f s.") % {"s": time.monotonic() - started})
