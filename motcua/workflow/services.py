@@ -21,7 +21,7 @@ def share_messages(codes: Sequence[str]) -> list[str]:
         allotment.NO_STEPS: _("A workflow needs at least one step."),
         allotment.SHARE_NOT_POSITIVE: _("Every step needs a share of the legal time above 0%."),
         allotment.SHARES_EXCEED_LIMIT: _(
-            "The steps' shares add up to more than 100% of the legal time."
+            "The steps' shares add up to more than the whole legal time (100%)."
         ),
         allotment.TOO_PRECISE: _("Give shares with at most two decimals."),
     }

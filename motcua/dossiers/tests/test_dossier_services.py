@@ -420,7 +420,8 @@ def test_forward_writes_control_sheet_rows(world: World) -> None:
     assert event.data == {"from_step": None, "to_step": 1, "to_user": world.specialist_a.pk}
     desk = HandOver.objects.get(event=event)
     assert (desk.from_step, desk.to_step) == (None, 1)
-    assert desk.step_name == "One-stop desk"
+    # Stored in the language of the province (Vietnamese), as printed on Mẫu 06.
+    assert desk.step_name == "Bộ phận một cửa"
     assert (desk.from_agency, desk.to_agency) == (world.center_a, world.commune_a)
     assert (desk.from_user, desk.to_user) == (world.reception_a, world.specialist_a)
     assert desk.step_started_at == TUE
