@@ -222,6 +222,11 @@ def calendar_for(agency: Agency | None, start: dt.datetime, years: int = 3) -> W
 
 def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    # One lock order, group before child: a group's stop, withdrawal or return locks its
+    # children, and a child that finishes locks its group; the reverse order deadlocks.
+    parent_id = Dossier.objects.filter(pk=pk).values_list("parent_id", flat=True).first()
+    if parent_id is not None:
+        list(Dossier.objects.select_for_update().filter(pk=parent_id).values_list("pk"))
     try:
         locked = (
             # Only the dossier row: PostgreSQL refuses FOR UPDATE on the nullable side of
