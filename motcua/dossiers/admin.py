@@ -24,7 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 class EventInline(admin.TabularInline[DossierEvent, Dossier]):
     model = DossierEvent
-    fields = ["seq", "action", "actor_label", "at", "from_state", "to_state", "reason", "hash"]
+    fields = ("seq", "action", "actor_label", "at", "from_state", "to_state", "reason", "hash")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -71,3 +71,39 @@ def describe(problem: ledger.Problem, seq: int | None) -> str:
         ledger.Problem.STATE_MISMATCH: _("the dossier's status does not match its history"),
     }
     return texts[problem] % {"seq": seq}
+
+
+def missing_dossiers(*, batch: int = 200) -> Iterator[str]:
+    """Codes that were issued (the day's counters say so) but whose dossier is gone.
+
+    Numbers are given back when a filing rolls back, so every number up to a counter's
+    ``last`` belongs to a dossier; a missing one was deleted, with its whole history.
+    """
+    from django.conf import settings
+
+    from motcua.dossiers.codes import format_dossier_code
+    from motcua.dossiers.models import DailySequence
+
+    rows = DailySequence.objects.select_related("agency").order_by("pk")
+    chunk: list[str] = []
+
+    def flush() -> Iterator[str]:
+        found = set(Dossier.objects.filter(code__in=chunk).values_list("code", flat=True))
+        yield from (code for code in chunk if code not in found)
+        chunk.clear()
+
+    for row in rows.iterator(chunk_size=batch):
+        for seq in range(1, row.last + 1):
+            chunk.append(
+                format_dossier_code(
+                    agency=row.agency.identifier,
+                    day=row.day,
+                    seq=seq,
+                    fmt=settings.MOTCUA_DOSSIER_CODE_FORMAT,
+                    regex=None,
+                )
+            )
+        if len(chunk) >= 2000:
+            yield from flush()
+    if chunk:
+        yield from flush()

@@ -30,7 +30,13 @@ from django.utils import translation
 
 from motcua.dossiers import audit
 from motcua.dossiers.ledger import Problem
-from motcua.dossiers.models import AppendOnlyError, Dossier, DossierEvent
+from motcua.dossiers.models import (
+    AppendOnlyError,
+    Document,
+    Dossier,
+    DossierEvent,
+    DossierFee,
+)
 from motcua.dossiers.tests.concurrency_support import (
     Scratch,
     populate_in_scratch,
@@ -40,7 +46,7 @@ from motcua.dossiers.tests.concurrency_support import (
     scratch_database,
     tamper,
 )
-from motcua.dossiers.tests.factories import World
+from motcua.dossiers.tests.factories import World, local
 from motcua.org.tests.factories import make_user
 
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
@@ -372,3 +378,28 @@ def test_the_audit_command_as_a_process_on_its_own_database(scratch: Scratch) ->
     # The trigger is back in force.
     with pytest.raises((sqlite3.DatabaseError, psycopg.Error), match="append-only"):
         raw_sql(scratch, [(forward, ["Hồ sơ hợp lệ 2", code])])
+
+
+def test_verify_names_a_dossier_deleted_with_its_whole_history(world: World) -> None:
+    """Deleting a dossier together with its events leaves no chain to break; the day's
+    counter still says its code was issued."""
+    from django.db import connection
+
+    kept = world.receive_birth(at=local(2026, 11, 24, 9, 0))
+    gone = world.receive_birth(at=local(2026, 11, 24, 9, 5))
+    table_events = DossierEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        for model in (DossierFee, Document):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE dossier_id = %s", [gone.pk])
+        cursor.execute(f"DELETE FROM {table_events} WHERE dossier_id = %s", [gone.pk])
+        cursor.execute(f"DELETE FROM {Dossier._meta.db_table} WHERE id = %s", [gone.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+    out = io.StringIO()
+    with translation.override("en"), pytest.raises(SystemExit) as exit_info:
+        call_command("audit", "verify", stdout=out)
+    assert exit_info.value.code == 1
+    assert f"MISSING {gone.code}" in out.getvalue()
+    assert kept.code not in out.getvalue()

@@ -9,7 +9,6 @@ failure too. The processes work on a scratch database of the suite's engine (see
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -89,11 +88,7 @@ def test_numbers_of_rolled_back_transactions_are_issued_again(run: dict[str, Any
 
 
 def test_the_workers_really_ran_at_the_same_time(run: dict[str, Any]) -> None:
-    # Started together by a barrier; each one's numbers are spread among the others'.
+    # Started together by a barrier: every worker began before any finished. (Whether
+    # their numbers interleave depends on the scheduler, so it is not asserted.)
     workers = run["workers"]
     assert max(w["started"] for w in workers) < min(w["ended"] for w in workers)
-    spans = sorted(
-        (min(int(c[-4:]) for c in w["committed"]), max(int(c[-4:]) for c in w["committed"]))
-        for w in workers
-    )
-    assert any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans))

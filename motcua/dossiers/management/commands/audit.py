@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from motcua.dossiers.audit import describe, verify_all
+from motcua.dossiers.audit import describe, missing_dossiers, verify_all
 
 
 class Command(BaseCommand):
@@ -40,9 +40,15 @@ class Command(BaseCommand):
                         "problems": "; ".join(describe(p, seq) for p, seq in report.problems),
                     }
                 )
+        for code in missing_dossiers():
+            altered += 1
+            self.stdout.write(
+                _("MISSING %(code)s: the code was issued but the dossier and its history are gone")
+                % {"code": code}
+            )
         if not options["quiet"] or altered:
             self.stdout.write(
-                _("%(checked)d dossiers checked, %(altered)d altered, in %(s).1f s.")
+                _("%(checked)d dossiers checked, %(altered)d altered or missing, in %(s).1f s.")
                 % {"checked": checked, "altered": altered, "s": time.monotonic() - started}
             )
         if altered:
