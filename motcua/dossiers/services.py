@@ -347,6 +347,15 @@ def _authorise(actor: Actor, action: Action, d: Dossier) -> None:
         raise Forbidden(_("Only the system does this."))
 
 
+def _begin(
+    dossier: Dossier | int, action: Action, actor: Actor, expected_version: int | None
+) -> tuple[Dossier, Decision]:
+    """Lock the dossier, check the version, the actor's right, then the lifecycle."""
+    d = _lock(dossier, expected_version)
+    _authorise(actor, action, d)
+    return d, _decide(d, action)
+
+
 def _append_event(
     d: Dossier,
     *,
@@ -888,9 +897,7 @@ def dossier_accept(
     """Accept at intake: the appointment is computed and stored, the receipt (Mẫu 01) can be
     printed. An interconnected group spawns its dossiers at each agency."""
     now = _now(at)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.ACCEPT, d)
-    decision = _decide(d, Action.ACCEPT)
+    d, decision = _begin(dossier, Action.ACCEPT, actor, expected_version)
     limit, unit, cutoff = _legal_limit(d)
     cal = calendar_for(d.competent_agency, now)
     d.accepted_at = now
@@ -1032,9 +1039,7 @@ def dossier_ask_to_complete(
             _("List the papers the applicant must add."),
             details={"errors": {"items": _("List at least one paper.")}},
         )
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.ASK_TO_COMPLETE, d)
-    decision = _decide(d, Action.ASK_TO_COMPLETE)
+    d, decision = _begin(dossier, Action.ASK_TO_COMPLETE, actor, expected_version)
     SupplementRequest.objects.create(
         dossier=d,
         at_intake=True,
@@ -1079,9 +1084,7 @@ def dossier_refuse(
     """Refuse, with reasons (Mẫu 03): at intake, or after appraisal by a leader."""
     now = _now(at)
     reason = _require_reason(reason)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.REFUSE, d)
-    decision = _decide(d, Action.REFUSE)
+    d, decision = _begin(dossier, Action.REFUSE, actor, expected_version)
     _transition(d, decision, action=Action.REFUSE, actor=actor, at=now, reason=reason)
     return d
 
@@ -1168,9 +1171,7 @@ def dossier_forward(
     """Hand the dossier to the next step (from the desk to the first step, or onwards);
     the hand-over is a row of the control sheet (Mẫu 06)."""
     now = _now(at)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.FORWARD, d)
-    decision = _decide(d, Action.FORWARD)
+    d, decision = _begin(dossier, Action.FORWARD, actor, expected_version)
     from_step = d.current_step if d.state == State.PROCESSING else None
     assert decision.step is not None
     step = d.workflow_steps[decision.step - 1]
@@ -1238,9 +1239,7 @@ def dossier_return_to_previous(
     """Send the dossier back to the previous step, with the reason."""
     now = _now(at)
     reason = _require_reason(reason)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.RETURN_TO_PREVIOUS, d)
-    decision = _decide(d, Action.RETURN_TO_PREVIOUS)
+    d, decision = _begin(dossier, Action.RETURN_TO_PREVIOUS, actor, expected_version)
     assert decision.step is not None
     from_step = d.current_step
     from_agency_id = d.current_agency_id or d.competent_agency_id
@@ -1296,9 +1295,7 @@ def dossier_request_supplement(
             _("List the papers the applicant must add."),
             details={"errors": {"items": _("List at least one paper.")}},
         )
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.REQUEST_SUPPLEMENT, d)
-    decision = _decide(d, Action.REQUEST_SUPPLEMENT)
+    d, decision = _begin(dossier, Action.REQUEST_SUPPLEMENT, actor, expected_version)
     SupplementRequest.objects.create(
         dossier=d,
         at_intake=False,
@@ -1334,9 +1331,7 @@ def dossier_complete_supplement(
 ) -> Dossier:
     """The applicant adds the requested papers: intake resumes, or the clock restarts."""
     now = _now(at)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.COMPLETE_SUPPLEMENT, d)
-    decision = _decide(d, Action.COMPLETE_SUPPLEMENT)
+    d, decision = _begin(dossier, Action.COMPLETE_SUPPLEMENT, actor, expected_version)
     errors = _check_documents(d.procedure_version, documents, Channel.IN_PERSON)
     if errors:
         raise InvalidInput(_("The papers have errors."), details={"errors": errors})
@@ -1377,9 +1372,7 @@ def dossier_request_payment(
             _("List each amount due with its name and a positive amount in đồng."),
             details={"errors": {"items": _("Give a name and a positive amount.")}},
         )
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.REQUEST_PAYMENT, d)
-    decision = _decide(d, Action.REQUEST_PAYMENT)
+    d, decision = _begin(dossier, Action.REQUEST_PAYMENT, actor, expected_version)
     DossierFee.objects.bulk_create([DossierFee(dossier=d, name=n, amount=a) for n, a in clean])
     d.fee_total += sum(a for _, a in clean)
     d.resume_state = d.state
@@ -1466,9 +1459,7 @@ def dossier_approve(
 ) -> Dossier:
     """The leader at the last step approves; the result is then attached and signed."""
     now = _now(at)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.APPROVE, d)
-    decision = _decide(d, Action.APPROVE)
+    d, decision = _begin(dossier, Action.APPROVE, actor, expected_version)
     _transition(d, decision, action=Action.APPROVE, actor=actor, at=now, reason=nfc(note))
     return d
 
@@ -1496,9 +1487,7 @@ def dossier_attach_result(
         errors["file"] = _("An electronic result needs its file.")
     if errors:
         raise InvalidInput(_("The result has errors."), details={"errors": errors})
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.ATTACH_RESULT, d)
-    decision = _decide(d, Action.ATTACH_RESULT)
+    d, decision = _begin(dossier, Action.ATTACH_RESULT, actor, expected_version)
     number = d.results.count() + 1
     result = Result(
         dossier=d,
@@ -1540,9 +1529,7 @@ def dossier_sign_result(
     signature of electronic results is added by the documents app.
     """
     now = _now(at)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.SIGN_RESULT, d)
-    decision = _decide(d, Action.SIGN_RESULT)
+    d, decision = _begin(dossier, Action.SIGN_RESULT, actor, expected_version)
     results = list(d.results.filter(signed_at__isnull=True))
     Result.objects.filter(pk__in=[r.pk for r in results]).update(
         signed_at=now, signed_by=actor.user
@@ -1649,9 +1636,7 @@ def dossier_stop(
     """Stop processing (Mẫu 05), with the reason."""
     now = _now(at)
     reason = _require_reason(reason)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.STOP, d)
-    decision = _decide(d, Action.STOP)
+    d, decision = _begin(dossier, Action.STOP, actor, expected_version)
     _transition(d, decision, action=Action.STOP, actor=actor, at=now, reason=reason)
     if d.is_group:
         _cascade(d, Action.STOP, at=now, reason=reason)
@@ -1669,9 +1654,7 @@ def dossier_withdraw(
 ) -> Dossier:
     """The applicant asks to withdraw the dossier (status 7)."""
     now = _now(at)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.WITHDRAW, d)
-    decision = _decide(d, Action.WITHDRAW)
+    d, decision = _begin(dossier, Action.WITHDRAW, actor, expected_version)
     _transition(d, decision, action=Action.WITHDRAW, actor=actor, at=now, reason=nfc(reason))
     if d.is_group:
         _cascade(d, Action.WITHDRAW, at=now, reason=nfc(reason))
@@ -1689,9 +1672,7 @@ def dossier_return_result(
 ) -> Dossier:
     """Hand the result to the applicant (status 10)."""
     now = _now(at)
-    d = _lock(dossier, expected_version)
-    _authorise(actor, Action.RETURN_RESULT, d)
-    decision = _decide(d, Action.RETURN_RESULT)
+    d, decision = _begin(dossier, Action.RETURN_RESULT, actor, expected_version)
     d.returned_at = now
     if d.resolved_at is None:
         d.resolved_at = now
