@@ -11,21 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
-from typing import Any, Literal
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile as NinjaUploadedFile
-from pydantic import Field
+from ninja.responses import NinjaJSONEncoder
+from pydantic import AwareDatetime, Field, field_validator
 
 from motcua.api.auth import AUTH
 from motcua.api.pagination import Keyset, KeysetPage, PageParams, page_of, paginate
 from motcua.api.schemas import Id, InputSchema, PathId
-from motcua.core.errors import Forbidden, InvalidInput, NotFound
+from motcua.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from motcua.dossiers import services
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.lifecycle import OPEN_ACCEPTED, State
@@ -64,7 +67,7 @@ ORDERINGS = {
 # --- output --------------------------------------------------------------------------
 
 
-class AgencyRef(Schema):
+class DossierAgencyOut(Schema):
     id: int
     name: str
     identifier: str
@@ -134,7 +137,7 @@ class ApplicantOut(Schema):
     identity_verified_vneid: bool
 
 
-class DocumentOut(Schema):
+class DossierDocumentOut(Schema):
     id: int
     name: str
     required_document_id: int | None
@@ -147,7 +150,7 @@ class DocumentOut(Schema):
     uploaded_at: dt.datetime
 
 
-class FeeOut(Schema):
+class DossierFeeOut(Schema):
     name: str
     amount: int
 
@@ -202,8 +205,8 @@ class StepOut(Schema):
 
 class DossierDetail(DossierItem):
     applicant: ApplicantOut
-    competent_agency: AgencyRef
-    receiving_agency: AgencyRef
+    competent_agency: DossierAgencyOut
+    receiving_agency: DossierAgencyOut
     return_method: ReturnMethod
     return_agency_id: int | None
     eform_data: dict[str, Any]
@@ -223,8 +226,8 @@ class DossierDetail(DossierItem):
     )
     parent_id: int | None
     children: list[ChildOut]
-    documents: list[DocumentOut]
-    fees: list[FeeOut]
+    documents: list[DossierDocumentOut]
+    fees: list[DossierFeeOut]
     payments: list[PaymentOut]
     supplements: list[SupplementOut]
     results: list[ResultOut]
@@ -322,6 +325,14 @@ class UploadOut(Schema):
 
 # --- input ---------------------------------------------------------------------------
 
+# A moment in a request: with its UTC offset (a naive time is ambiguous), and within years
+# that survive any time-zone conversion on every database. "0001-01-01T00:00:00+14:00" is
+# year 0 in UTC: PostgreSQL stores it, then no row holding it can be read back.
+Moment = Annotated[
+    AwareDatetime,
+    Field(ge=dt.datetime(1900, 1, 1, tzinfo=dt.UTC), lt=dt.datetime(3000, 1, 1, tzinfo=dt.UTC)),
+]
+
 
 class ApplicantIn(InputSchema):
     kind: Literal["person", "organisation"]
@@ -342,6 +353,37 @@ class DocumentIn(InputSchema):
     from_data_store: bool = False
 
 
+# E-forms are a few levels deep (a group's procedures, their fields, a list of rows): deeper
+# data is refused before anything serialises it (pydantic gives up past ~250 levels).
+MAX_EFORM_DEPTH = 32
+
+
+def _eform_problem(value: Any) -> str | None:
+    """Why free-form e-form data cannot be stored as JSON, or None (no recursion).
+
+    JSON text may hold what a JSON column cannot: 1e400 parses to infinity, and a "\\ud800"
+    escape to half a UTF-16 pair that no UTF-8 encoder accepts.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_EFORM_DEPTH:
+                return _("The e-form data nests more than %(n)d levels deep.") % {
+                    "n": MAX_EFORM_DEPTH
+                }
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+        elif isinstance(item, float) and not math.isfinite(item):
+            return _("Numbers in the e-form data must be finite.")
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return _("The e-form data holds text that is not valid Unicode.")
+    return None
+
+
 class SubmitIn(InputSchema):
     procedure_code: str = Field(default="", max_length=20, description="e.g. 1.001193")
     group_code: str = Field(
@@ -356,6 +398,14 @@ class SubmitIn(InputSchema):
     eform_data: dict[str, Any] = Field(default_factory=dict)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=50)
     identity_verified_vneid: bool = False
+
+    @field_validator("eform_data")
+    @classmethod
+    def _storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+        problem = _eform_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class VersionIn(InputSchema):
@@ -397,7 +447,7 @@ class RecordPaymentIn(VersionIn):
     amount: int = Field(ge=1, le=10**13)
     method: PaymentMethod
     reference: str = Field(default="", max_length=100)
-    paid_at: dt.datetime | None = None
+    paid_at: Moment | None = None
 
 
 class ResultIn(VersionIn):
@@ -407,7 +457,7 @@ class ResultIn(VersionIn):
 
 
 class ExtendIn(VersionIn):
-    new_due_at: dt.datetime
+    new_due_at: Moment
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -415,8 +465,8 @@ class DossierFilters(Schema):
     agency: Id | None = Field(default=None, description="Receiving, competent or holding.")
     status: list[DossierState] = Field(default_factory=list, description="Any of these.")
     procedure: str | None = Field(default=None, max_length=20)
-    due_before: dt.datetime | None = None
-    due_after: dt.datetime | None = None
+    due_before: Moment | None = None
+    due_after: Moment | None = None
     channel: Channel | None = None
     q: str | None = Field(
         default=None, max_length=100, description="Code, applicant name, ID or phone."
@@ -539,15 +589,22 @@ def _spec(user: User, body: SubmitIn) -> services.NewDossier:
     )
 
 
-def _submitted(dossier: Dossier) -> dict[str, Any]:
-    data = SubmittedDossier.from_orm(_reload(dossier.pk)).model_dump(mode="json")
+def _submitted(dossier: Dossier) -> str:
+    """The submission's body as JSON text, encoded like every other response of the API."""
+    data = SubmittedDossier.from_orm(_reload(dossier.pk)).model_dump()
     data["lookup_secret"] = dossier.lookup_secret
-    return data
+    return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
 
 
-def _json(status: int, data: dict[str, Any]) -> HttpResponse:
-    """The submission response, byte for byte the same when an Idempotency-Key replays it."""
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+def _json(status: int, body: str | dict[str, Any]) -> HttpResponse:
+    """The submission response, byte for byte the same when an Idempotency-Key replays it.
+
+    The record keeps the body as JSON *text* (a JSON string in its JSONField): PostgreSQL's
+    jsonb would reorder an object's keys, and the replay would no longer be the same bytes.
+    """
+    if not isinstance(body, str):  # a record written before the body was kept as text
+        body = json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False)
+    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
 
 
 IdempotencyKey: Any = Header(  # type: ignore[type-arg]
@@ -681,12 +738,30 @@ def dossier_control_sheet(request: HttpRequest, dossier_id: PathId) -> list[Hand
     return list(_visible(request, dossier_id).handovers.order_by("handed_over_at", "id"))
 
 
+@contextmanager
+def documented_refusals() -> Iterator[None]:
+    """A refused transition is the documented ``illegal_transition`` problem.
+
+    The services name the precise reason in the error's code (``wrong_state``,
+    ``last_step``, ``supplement_once``…); the API answers with the code its table lists, so
+    the title is translated and clients branch on one code, and keeps the reason in the
+    ``refusal`` member.
+    """
+    try:
+        yield
+    except IllegalTransition as exc:
+        if exc.code == IllegalTransition.code:
+            raise
+        raise IllegalTransition(exc.message, details={**exc.details, "refusal": exc.code}) from exc
+
+
 def _act(request: HttpRequest, dossier_id: int, call: Any) -> Dossier:
     dossier = _visible(request, dossier_id)
     actor = actor_for(_user(request))
     if actor.kind != "official":
         raise Forbidden(_("Only officials act on dossiers."))
-    call(dossier, actor)
+    with documented_refusals():
+        call(dossier, actor)
     return _reload(dossier.pk)
 
 
@@ -831,18 +906,22 @@ def dossier_approve(request: HttpRequest, dossier_id: PathId, body: NoteIn) -> D
     )
 
 
+def _result_upload(user: User, upload_id: int | None) -> CheckedUpload | None:
+    if upload_id is None:
+        return None
+    found = UploadedFile.objects.filter(owner=user, pk=upload_id).first()
+    if found is None:
+        raise InvalidInput(
+            _("Upload %(id)s is not one of yours.") % {"id": upload_id},
+            details={"errors": {"upload_id": _("Unknown upload.")}},
+        )
+    return _checked(found)
+
+
 @_action("results", "dossier_attach_result", "Attach a result (<code>-KQ<n>)")
 def dossier_attach_result(request: HttpRequest, dossier_id: PathId, body: ResultIn) -> Dossier:
     user = _user(request)
-    upload = None
-    if body.upload_id is not None:
-        found = UploadedFile.objects.filter(owner=user, pk=body.upload_id).first()
-        if found is None:
-            raise InvalidInput(
-                _("Upload %(id)s is not one of yours.") % {"id": body.upload_id},
-                details={"errors": {"upload_id": _("Unknown upload.")}},
-            )
-        upload = _checked(found)
+    # The upload is looked up once the dossier is known to be visible (a 404 comes first).
     return _act(
         request,
         dossier_id,
@@ -851,7 +930,7 @@ def dossier_attach_result(request: HttpRequest, dossier_id: PathId, body: Result
             actor=a,
             name=body.name,
             kind=body.kind,
-            upload=upload,
+            upload=_result_upload(user, body.upload_id),
             expected_version=body.version,
         ),
     )

@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from motcua.api.auth import OPTIONAL_AUTH
+from motcua.api.routers.dossiers import documented_refusals
 from motcua.api.schemas import InputSchema
 from motcua.core.errors import NotFound
 from motcua.dossiers import services
@@ -80,6 +81,7 @@ def _label(state: str) -> str:
 
 
 def _out(d: Dossier) -> dict[str, Any]:
+    parts = d.children.select_related("procedure_version", "competent_agency").order_by("id")
     return {
         "code": d.code,
         "procedure_name": d.procedure_name,
@@ -115,7 +117,7 @@ def _out(d: Dossier) -> dict[str, Any]:
                 "state_label": _label(c.state),
                 "due_at": c.due_at,
             }
-            for c in d.children.select_related("procedure_version", "competent_agency")
+            for c in parts
         ],
         "version": d.version,
     }
@@ -144,10 +146,11 @@ class ApplicantRequestIn(InputSchema):
 def tracking_withdraw(request: HttpRequest, code: str, body: ApplicantRequestIn) -> dict[str, Any]:
     """The applicant asks to withdraw their dossier (status 7)."""
     dossier = _find(code, body.secret)
-    services.dossier_withdraw(
-        dossier=dossier,
-        actor=Actor.applicant(dossier.applicant_name),
-        reason=body.reason,
-        expected_version=body.version,
-    )
+    with documented_refusals():
+        services.dossier_withdraw(
+            dossier=dossier,
+            actor=Actor.applicant(dossier.applicant_name),
+            reason=body.reason,
+            expected_version=body.version,
+        )
     return _out(_find(code, body.secret))
