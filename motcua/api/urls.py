@@ -41,12 +41,37 @@ def _problem_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapper
 
 
+# The OpenAPI document and its page are read-only: other methods are a 405 problem.
+_READ_ONLY = {"api-root", "openapi-json", "openapi-view"}
+
+
+def _read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in {"GET", "HEAD"}:
+            activate_request_language(request)
+            return problem_response(
+                status=405,
+                code="method_not_allowed",
+                detail=_("%(method)s is not allowed here; use %(allowed)s.")
+                % {"method": request.method, "allowed": "GET"},
+                headers={"Allow": "GET"},
+            )
+        return view(request, *args, **kwargs)
+
+    # Nothing here changes state, so Django's HTML CSRF page must not answer first.
+    return csrf_exempt(wrapper)
+
+
 def _wrapped(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     result: list[URLPattern | URLResolver] = []
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
+            callback = pattern.callback
+            if pattern.name in _READ_ONLY:
+                callback = _read_only(callback)
             pattern = URLPattern(
-                pattern.pattern, _problem_view(pattern.callback), pattern.default_args, pattern.name
+                pattern.pattern, _problem_view(callback), pattern.default_args, pattern.name
             )
         result.append(pattern)
     return result

@@ -48,10 +48,62 @@ def validate_eform_schema(schema: Any) -> None:
         raise ValidationError(problems)
 
 
+def _error_message(error: Any) -> str:
+    """A translated message for one JSON Schema error, about the field it concerns."""
+    validator, value = error.validator, error.validator_value
+    if validator == "type":
+        kinds = {
+            "string": _("Enter text."),
+            "integer": _("Enter a whole number."),
+            "number": _("Enter a number."),
+            "boolean": _("Answer yes or no."),
+            "array": _("Give a list."),
+            "object": _("Fill in this group of fields."),
+        }
+        return kinds.get(
+            value if isinstance(value, str) else "", _("This value has the wrong type.")
+        )
+    if validator == "maxLength":
+        return _("At most %(n)d characters.") % {"n": value}
+    if validator == "minLength":
+        return (
+            _("Fill in this field.")
+            if value == 1
+            else _("At least %(n)d characters.") % {"n": value}
+        )
+    if validator == "pattern":
+        return _("This value does not have the expected form.")
+    if validator == "enum":
+        return _("Choose one of: %(values)s.") % {"values": ", ".join(map(str, value))}
+    if validator == "format":
+        formats = {
+            "date": _("Enter a date as YYYY-MM-DD."),
+            "date-time": _("Enter a date and time."),
+            "email": _("Enter a valid e-mail address."),
+        }
+        return formats.get(value, _("This value does not have the expected form."))
+    if validator == "minimum":
+        return _("Enter %(n)s or more.") % {"n": value}
+    if validator == "maximum":
+        return _("Enter %(n)s or less.") % {"n": value}
+    if validator == "additionalProperties":
+        return _("This form has no such field.")
+    return _("This value is not valid.")
+
+
 def eform_data_errors(schema: dict[str, Any], data: Any) -> dict[str, str]:
-    """Validate filled-in e-form data; map each field path to its first error message."""
+    """Validate filled-in e-form data; map each field path to its first error message.
+
+    Messages are translated; a missing required field is reported on the field itself.
+    """
     errors: dict[str, str] = {}
-    for error in Draft202012Validator(schema).iter_errors(data):
-        key = ".".join(str(p) for p in error.absolute_path) or "__all__"
-        errors.setdefault(key, error.message)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for error in validator.iter_errors(data):
+        path = [str(p) for p in error.absolute_path]
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for name in error.validator_value:
+                if name not in error.instance:
+                    errors.setdefault(".".join([*path, name]), _("This field is required."))
+            continue
+        errors.setdefault(".".join(path) or "__all__", _error_message(error))
     return errors

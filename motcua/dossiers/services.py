@@ -1587,13 +1587,13 @@ def dossier_extend(
     now = _now(at)
     reason = _require_reason(reason)
     d = _lock(dossier, expected_version)
+    _authorise(actor, Action.EXTEND, d)
     if d.due_at is None:
         raise IllegalTransition(
             _("This dossier has no appointment to extend."), code="no_appointment"
         )
     cal = calendar_for(d.competent_agency, d.due_at)
     in_time = now <= _previous_working_day_close(cal, d.due_at)
-    _authorise(actor, Action.EXTEND, d)
     decision = _decide(d, Action.EXTEND, extension_allowed_by_time=in_time)
     if timezone.is_naive(new_due_at) or new_due_at <= d.due_at:
         raise InvalidInput(

@@ -1059,8 +1059,8 @@ def _files(tmp_path: Path) -> list[Path]:
         ("personal_id", {"applicant.personal_id"}),
         ("personal_id_birth_year", {"applicant.personal_id"}),
         ("unknown_procedure", {"procedure"}),
-        # A missing required field is reported on the form as a whole (catalog.schemas).
-        ("eform", {"eform"}),
+        # A missing required field is reported on the field itself.
+        ("eform", {"eform.dia_diem"}),
         ("eform_type", {"eform.dia_diem"}),
         ("missing_document", {"documents.required.{req}"}),
         ("not_a_reception_point", {"receiving_agency"}),
@@ -1110,7 +1110,8 @@ def test_bad_submissions_store_nothing(
 def test_bad_counter_reception_stores_nothing(world: World) -> None:
     cases: list[tuple[dict[str, Any], set[str]]] = [
         ({"competent_agency": world.construction}, {"competent_agency"}),
-        ({"eform_data": {"ngay_sinh": "2026-11-20"}}, {"eform"}),
+        ({"eform_data": {"ngay_sinh": "2026-11-20"}}, {"eform.ho_ten_tre"}),
+        ({"eform_data": {"ho_ten_tre": "A", "ngay_sinh": "20/11/2026"}}, {"eform.ngay_sinh"}),
         (
             {"eform_data": {"ho_ten_tre": "A", "ngay_sinh": "2026-11-20", "so_dinh_danh_me": "1"}},
             {"eform.so_dinh_danh_me"},
