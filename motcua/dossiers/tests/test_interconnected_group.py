@@ -93,7 +93,11 @@ def test_group_eform_is_checked_per_procedure(world: World) -> None:
             actor=official(world.reception_a),
             at=TUE,
         )
-    assert set(info.value.details["errors"]) == {f"eform.{BIRTH}"}  # required fields missing
+    # Each missing required field of the birth part is named.
+    assert set(info.value.details["errors"]) == {
+        f"eform.{BIRTH}.ho_ten_tre",
+        f"eform.{BIRTH}.ngay_sinh",
+    }
     assert store_counts() == counts
 
 
