@@ -26,10 +26,11 @@ import decimal
 import functools
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Literal, TypeVar
 
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext as _
@@ -103,6 +104,7 @@ class Keyset:
         if any(k.field in ("id", "pk") for k in keys):
             raise ValueError("id is the tie-breaker; do not name it.")
         self.columns: tuple[SortKey, ...] = tuple(keys)
+        self._fitted = False
         self.id_descending = keys[-1].descending
         self.signature = ",".join(columns) + f",{'-' if self.id_descending else ''}id;{nulls}"
 
@@ -144,7 +146,25 @@ class Keyset:
             return strictly
         return strictly | Q(**{f"{name}__isnull": True})
 
+    def _fit(self, model: type[Model]) -> None:
+        """A NOT NULL column takes the NULLS placement that is the database's default for
+        its direction (ASC NULLS LAST, DESC NULLS FIRST): the order is the same, and an
+        index can serve it; ``DESC NULLS LAST`` on ``received_at`` made every page a full
+        scan and sort (bench/README.md)."""
+        if self._fitted:
+            return
+        keys = []
+        for key in self.columns:
+            try:
+                not_null = not getattr(model._meta.get_field(key.field), "null", True)
+            except FieldDoesNotExist:
+                not_null = False  # a related lookup: keep the declared placement
+            keys.append(replace(key, nulls_first=key.descending) if not_null else key)
+        self.columns = tuple(keys)
+        self._fitted = True
+
     def apply(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        self._fit(queryset.model)
         annotations = {self.alias(i): F(k.field) for i, k in enumerate(self.columns)}
         ordered: QuerySet[M] = queryset.annotate(**annotations).order_by(*self.order_by())
         return ordered

@@ -204,6 +204,12 @@ class Dossier(models.Model):
             models.Index(fields=["current_agency", "-id"], name="dossier_held_id"),
             models.Index(fields=["state", "-id"], name="dossier_state_id"),
             models.Index(fields=["received_at"], name="dossier_received"),
+            # "Due before …" lists (overdue, due soon) look only at unfinished dossiers.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(finished_at__isnull=True),
+                name="dossier_open_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
