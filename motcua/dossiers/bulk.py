@@ -34,6 +34,7 @@ import os
 import random
 import time
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -1767,11 +1768,11 @@ def existing_state(year: int) -> tuple[dict[str, int], dict[tuple[int, dt.date],
     return ids, sequences
 
 
-class Writer:
-    def write(self, batch: Batch) -> None:
-        raise NotImplementedError
+class Writer(ABC):
+    @abstractmethod
+    def write(self, batch: Batch) -> None: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a writer with nothing to release needs no close
         pass
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -142,14 +142,3 @@ def verify_chain(
     if last is None or last.to_state != state:
         report.problems.append((Problem.STATE_MISMATCH, None))
     return report
-
-
-def chunked(ids: Iterable[int], size: int) -> Iterator[list[int]]:
-    batch: list[int] = []
-    for i in ids:
-        batch.append(i)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -238,9 +238,6 @@ class Dossier(models.Model):
             return self.procedure_version.name
         return self.procedure_group.name if self.procedure_group else ""
 
-    def get_state_display_text(self) -> str:
-        return str(DossierState(self.state).label)
-
 
 class DailySequence(models.Model):
     """The running number of dossiers a receiving agency has coded on one day."""

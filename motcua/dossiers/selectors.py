@@ -20,7 +20,7 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import calendar_for, check_lookup_secret
 from motcua.dossiers.timeliness import Pause, Timeliness, TimelinessFacts, classify
 from motcua.org.models import User
-from motcua.org.selectors import agencies_in_scope, is_province_admin
+from motcua.org.selectors import assigned_subtrees, is_province_admin
 
 
 def visible_dossiers(user: User) -> QuerySet[Dossier]:
@@ -29,7 +29,7 @@ def visible_dossiers(user: User) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     if is_province_admin(user):
         return Dossier.objects.all()
-    scope = agencies_in_scope(user).values("pk")
+    scope = assigned_subtrees(user).values("pk")
     return Dossier.objects.filter(
         Q(receiving_agency__in=scope)
         | Q(competent_agency__in=scope)

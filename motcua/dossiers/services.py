@@ -10,6 +10,7 @@ dossier, and appends the event (hash-chained) in the same transaction. Side effe
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -63,6 +64,7 @@ from motcua.dossiers.models import (
     Dossier,
     DossierEvent,
     DossierFee,
+    DossierState,
     Payment,
     PaymentMethod,
     Result,
@@ -81,7 +83,7 @@ from motcua.org.personal_id import (
     tax_code_problems,
 )
 from motcua.org.selectors import user_has_any_role
-from motcua.workflow.allotment import allotted_times, classify_handover
+from motcua.workflow.allotment import allotted_times, classify_handover, step_due
 from motcua.workflow.models import HandOver, StepAgency, Workflow
 from motcua.worktime.calendar import WorkCalendar, to_local
 from motcua.worktime.deadlines import compute_due
@@ -96,6 +98,20 @@ LEADERS = (Role.LEADER,)
 DEFAULT_STEPS: tuple[tuple[str, str, Decimal], ...] = (
     ("Thẩm định hồ sơ", Role.SPECIALIST, Decimal("60")),
     ("Phê duyệt, ký kết quả", Role.LEADER, Decimal("30")),
+)
+
+
+# What a child of an interconnected group takes from its group: the same applicant.
+APPLICANT_FIELDS = (
+    "applicant_kind",
+    "applicant_name",
+    "applicant_personal_id",
+    "applicant_birth_date",
+    "applicant_org_code",
+    "applicant_address",
+    "applicant_phone",
+    "applicant_email",
+    "identity_verified_vneid",
 )
 
 
@@ -176,8 +192,6 @@ def _refusal_message(refusal: Refusal, action: Action, state: State) -> str:
 
 
 def _state_label(state: State) -> str:
-    from motcua.dossiers.models import DossierState
-
     return str(DossierState(state).label)
 
 
@@ -562,8 +576,6 @@ def resolve_competent_agency(
 
 
 def _applicant_errors(a: ApplicantInput) -> dict[str, str]:
-    import re
-
     errors: dict[str, str] = {}
     if not nfc(a.name):
         errors["applicant.name"] = _("Enter the applicant's name.")
@@ -953,15 +965,7 @@ def _spawn_children(group: Dossier, *, actor: Actor, at: dt.datetime) -> None:
             lookup_secret=secrets.token_urlsafe(9),
             procedure_version=version,
             parent=group,
-            applicant_kind=group.applicant_kind,
-            applicant_name=group.applicant_name,
-            applicant_personal_id=group.applicant_personal_id,
-            applicant_birth_date=group.applicant_birth_date,
-            applicant_org_code=group.applicant_org_code,
-            applicant_address=group.applicant_address,
-            applicant_phone=group.applicant_phone,
-            applicant_email=group.applicant_email,
-            identity_verified_vneid=group.identity_verified_vneid,
+            **{name: getattr(group, name) for name in APPLICANT_FIELDS},
             receiving_agency=competent,
             competent_agency=competent,
             return_method=group.return_method,
@@ -1115,15 +1119,11 @@ def _handover(
 ) -> HandOver:
     started = d.step_started_at or d.accepted_at or at
     outcome = ""
-    step_due = None
+    due = None
     if allotted is not None:
         cal = calendar_for(d.competent_agency, started)
-        from motcua.workflow.allotment import step_due as compute_step_due
-
         pauses = _pauses(d)
-        step_due = compute_step_due(
-            cal, started_at=started, allotted=allotted, pauses=pauses, until=at
-        )
+        due = step_due(cal, started_at=started, allotted=allotted, pauses=pauses, until=at)
         outcome = classify_handover(
             cal, started_at=started, handed_over_at=at, allotted=allotted, pauses=pauses
         ).value
@@ -1145,7 +1145,7 @@ def _handover(
         step_started_at=started,
         handed_over_at=at,
         allotted=allotted,
-        step_due_at=step_due,
+        step_due_at=due,
         outcome=outcome,
         note=note,
     )

@@ -26,6 +26,12 @@ def agencies_in_scope(user: User, roles: Iterable[str] | None = None) -> QuerySe
     """
     if is_province_admin(user):
         return Agency.objects.all()
+    return assigned_subtrees(user, roles)
+
+
+def assigned_subtrees(user: User, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
+    """The agencies of ``user``'s role assignments and the units under them, without the
+    province administrator's global scope (callers that already checked it)."""
     assignments = RoleAssignment.objects.filter(user=user)
     if roles is not None:
         assignments = assignments.filter(role__in=list(roles))

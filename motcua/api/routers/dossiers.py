@@ -108,7 +108,7 @@ class DossierItem(Schema):
 
     @staticmethod
     def resolve_state_label(obj: Dossier) -> str:
-        return obj.get_state_display_text()
+        return str(obj.get_state_display())
 
     @staticmethod
     def resolve_national_status(obj: Dossier) -> int:
