@@ -14,6 +14,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("motcua.core.urls")),
     path("", include("motcua.catalog.urls")),
+    path("desk/", include("motcua.desk.urls")),
+    path("", include("motcua.portal.urls")),
     prefix_default_language=False,
 )
 

@@ -1,3 +1,6 @@
+"""Fixtures for every app's tests: isolated dossier files, cheap password hashing, and the
+small test province (``world``)."""
+
 from __future__ import annotations
 
 from pathlib import Path

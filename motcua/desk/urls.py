@@ -1,0 +1,15 @@
+"""The officials' workspace (/desk/): each view module owns its URL patterns."""
+
+from django.urls import URLPattern
+
+from motcua.desk.views import auth, center, dossier, inbox, manage, reception
+
+app_name = "desk"
+urlpatterns: list[URLPattern] = [
+    *auth.urlpatterns,
+    *inbox.urlpatterns,
+    *reception.urlpatterns,
+    *dossier.urlpatterns,
+    *center.urlpatterns,
+    *manage.urlpatterns,
+]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from motcua.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("track/", views.track, name="track"),
+]
