@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck pytest messages makemessages clean
+.PHONY: demo test lint typecheck pytest messages makemessages clean system-deps
 
 # The environment is rebuilt only when pyproject.toml changes.
 $(VENV): pyproject.toml
@@ -25,7 +25,11 @@ messages: $(MO_FILES)
 makemessages: | $(VENV)
 	cd motcua && ../$(BIN)/motcua makemessages -l vi --no-obsolete --ignore='tests/*'
 
-demo: $(VENV) messages
+# Debian packages: WeasyPrint's pango, poppler (pdfsig/pdftotext), chromium for browser tests.
+system-deps:
+	bash scripts/system-deps
+
+demo: system-deps $(VENV) messages
 	$(BIN)/motcua demo
 	$(BIN)/motcua runserver $(HOST):$(PORT)
 
@@ -39,7 +43,7 @@ typecheck: | $(VENV)
 pytest: | $(VENV)
 	bash scripts/run-tests
 
-test: $(VENV) messages lint typecheck pytest
+test: system-deps $(VENV) messages lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -116,6 +116,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "upload_image_too_large": (422, gettext_noop("Image too large")),
     "payment_already_recorded": (409, gettext_noop("Payment already recorded")),
     "no_appointment": (409, gettext_noop("No appointment")),
+    "no_signing_certificate": (409, gettext_noop("No signing certificate")),
     "throttled": (429, gettext_noop("Too many requests")),
     "server_error": (500, gettext_noop("Internal server error")),
 }

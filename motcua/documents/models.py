@@ -14,9 +14,11 @@ from motcua.org.models import Agency
 
 
 def _dossier_files() -> Any:
-    from django.core.files.storage import storages
+    # The proxy, not storages["dossier_files"]: a field binds its storage once, at import,
+    # and the proxy keeps following STORAGES (another backend in production, tmp in tests).
+    from motcua.dossiers.storage import dossier_files
 
-    return storages["dossier_files"]
+    return dossier_files
 
 
 class DocumentForm(models.TextChoices):
@@ -77,8 +79,14 @@ class GeneratedDocument(models.Model):
             # One slip of a form per event and file type: rendering twice returns the first.
             models.UniqueConstraint(
                 fields=["event", "form", "content_type"],
-                condition=models.Q(event__isnull=False),
+                condition=models.Q(event__isnull=False, result__isnull=True),
                 name="generated_document_once_per_event",
+            ),
+            # A signature event seals each of the dossier's electronic results once.
+            models.UniqueConstraint(
+                fields=["event", "result"],
+                condition=models.Q(event__isnull=False, result__isnull=False),
+                name="generated_document_once_per_result_event",
             ),
         ]
         indexes = [models.Index(fields=["sha256"], name="generated_document_sha256")]

@@ -43,6 +43,7 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.schemas import eform_data_errors
 from motcua.core.text import fold
+from motcua.documents.results import dossier_sign_and_seal
 from motcua.dossiers import services
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.lifecycle import OPEN_ACCEPTED, State
@@ -1437,7 +1438,9 @@ class _Dossier:
             ),
             (
                 State.RESOLVED,
-                lambda at: services.dossier_sign_result(dossier=pk, actor=leader, at=at),
+                # The leader signs; electronic results are sealed with the agency's
+                # (demo) certificate.
+                lambda at: dossier_sign_and_seal(dossier=pk, actor=leader, at=at),
             ),
         ]
         if d.parent_id is None:

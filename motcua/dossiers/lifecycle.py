@@ -89,6 +89,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     RETURN_RESULT = "return_result"
     FINISH_GROUP = "finish_group"  # system: every child of an interconnected group finished
+    REASSIGN = "reassign"  # another official of the current step takes the dossier over
 
 
 # Actions that create a dossier (no state before them).
@@ -161,6 +162,7 @@ _WORKFLOW_ACTIONS = frozenset(
         Action.APPROVE,
         Action.ATTACH_RESULT,
         Action.SIGN_RESULT,
+        Action.REASSIGN,
     }
 )
 # A child of an interconnected group is received, accepted and returned through its group.
@@ -294,6 +296,13 @@ def decide(action: Action, s: Situation) -> Decision:
             return _no(Refusal.CHILDREN_OPEN)
         # Every part stopped, refused or withdrawn: there is no result to return.
         return _yes(State.RESOLVED if s.children_with_result else State.STOPPED)
+
+    if action is Action.REASSIGN:
+        # Only while a workflow step holds the dossier (paused ones included); the state
+        # and the step stay as they are.
+        if state in OPEN_ACCEPTED and state is not State.ACCEPTED and s.step is not None:
+            return _yes(state, s.step)
+        return _no(Refusal.WRONG_STATE)
 
     raise AssertionError(f"unhandled action {action}")  # pragma: no cover
 

@@ -9,15 +9,22 @@ Python.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.text import fold
-from motcua.dossiers.lifecycle import State
+from motcua.dossiers.actors import Actor
+from motcua.dossiers.lifecycle import Action, State, decide
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.services import calendar_for, check_lookup_secret
+from motcua.dossiers.permissions import may_act
+from motcua.dossiers.services import (
+    _previous_working_day_close,
+    _situation,
+    calendar_for,
+    check_lookup_secret,
+)
 from motcua.dossiers.timeliness import Pause, Timeliness, TimelinessFacts, classify
 from motcua.org.models import User
 from motcua.org.selectors import assigned_subtrees, is_province_admin
@@ -133,3 +140,59 @@ def dossier_timeliness(dossier: Dossier, *, now: dt.datetime | None = None) -> T
     moment = now or timezone.now()
     cal = calendar_for(dossier.competent_agency, dossier.accepted_at, years=4)
     return classify(timeliness_facts(dossier), now=moment, cal=cal)
+
+
+# What an official can do to a dossier from the desk, in the order the dossier page offers
+# it (creating and system-only actions are not here).
+DESK_ACTIONS: tuple[Action, ...] = (
+    Action.ACCEPT,
+    Action.ASK_TO_COMPLETE,
+    Action.COMPLETE_SUPPLEMENT,
+    Action.FORWARD,
+    Action.APPROVE,
+    Action.ATTACH_RESULT,
+    Action.SIGN_RESULT,
+    Action.RETURN_RESULT,
+    Action.RECORD_PAYMENT,
+    Action.REQUEST_PAYMENT,
+    Action.REQUEST_SUPPLEMENT,
+    Action.RETURN_TO_PREVIOUS,
+    Action.EXTEND,
+    Action.REFUSE,
+    Action.STOP,
+    Action.WITHDRAW,
+)
+
+
+def available_actions(
+    dossier: Dossier, user: User, *, now: dt.datetime | None = None
+) -> list[Action]:
+    """The actions ``user`` may take on ``dossier`` now: those the lifecycle allows in the
+    dossier's situation (``lifecycle.decide``) and the user's roles allow at its agencies
+    (``permissions.may_act``, the rule the services enforce).
+
+    Two actions are offered only where they make sense although the engine would take
+    them: an extension needs an appointment, and a payment is recorded while something is
+    still owed.
+    """
+    if not user.is_active:
+        return []
+    moment = now or timezone.now()
+    actor = Actor.official(user)
+    situation = _situation(dossier)
+    allowed: list[Action] = []
+    for action in DESK_ACTIONS:
+        current = situation
+        if action is Action.EXTEND:
+            if dossier.due_at is None:
+                continue
+            cal = calendar_for(dossier.competent_agency, dossier.due_at)
+            in_time = moment <= _previous_working_day_close(cal, dossier.due_at)
+            current = replace(situation, extension_allowed_by_time=in_time)
+        if action is Action.RECORD_PAYMENT and not (
+            dossier.state == State.AWAITING_PAYMENT or dossier.paid_total < dossier.fee_total
+        ):
+            continue
+        if decide(action, current).allowed and may_act(actor, action, dossier):
+            allowed.append(action)
+    return allowed

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,10 +73,19 @@ from motcua.dossiers.models import (
     ReturnMethod,
     SupplementRequest,
 )
+from motcua.dossiers.permissions import RECEPTION, authorise
 from motcua.dossiers.storage import store_checked
 from motcua.dossiers.timeliness import Pause
 from motcua.dossiers.uploads import CheckedUpload
-from motcua.org.models import ADMIN_UNIT_KINDS, PHONE_RE, Agency, AgencyKind, Role
+from motcua.org.models import (
+    ADMIN_UNIT_KINDS,
+    PHONE_RE,
+    Agency,
+    AgencyKind,
+    Role,
+    RoleAssignment,
+    User,
+)
 from motcua.org.personal_id import (
     personal_id_messages,
     personal_id_problems,
@@ -88,10 +98,6 @@ from motcua.workflow.models import HandOver, StepAgency, Workflow
 from motcua.worktime.calendar import WorkCalendar, to_local
 from motcua.worktime.deadlines import compute_due
 from motcua.worktime.selectors import work_calendar
-
-RECEPTION = (Role.RECEPTION_OFFICER, Role.CENTER_MANAGER)
-PROCESSORS = (Role.SPECIALIST, Role.LEADER)
-LEADERS = (Role.LEADER,)
 
 # The default workflow where none is configured: appraisal by a specialist and approval
 # and signature by a leader of the competent agency; the rest of the time is the desk's.
@@ -292,73 +298,10 @@ def _decide(d: Dossier, action: Action, **over: Any) -> Decision:
     return decision
 
 
-def _require(
-    actor: Actor, d: Dossier, roles: Iterable[str], agencies: Iterable[Agency | None]
-) -> None:
-    if actor.kind is ActorKind.SYSTEM:
-        return
-    if actor.user is None or actor.kind is ActorKind.APPLICANT:
-        raise Forbidden(_("Only an official of the responsible agency can do this."))
-    if not user_has_any_role(actor.user, roles, agencies):
-        raise Forbidden(
-            _("You do not have the role this action needs at dossier %(code)s's agency.")
-            % {"code": d.code}
-        )
-
-
-def _step_roles(d: Dossier) -> tuple[str, ...]:
-    """Who works on the current step: the role it names, and the agency's leaders."""
-    if d.current_step is None or not d.workflow_steps:
-        return PROCESSORS
-    return (str(d.workflow_steps[d.current_step - 1]["role"]), Role.LEADER)
-
-
 def _authorise(actor: Actor, action: Action, d: Dossier) -> None:
-    """Least privilege: which role, at which of the dossier's agencies, may do what."""
-    if actor.kind is ActorKind.SYSTEM:
-        return
-    state = State(d.state)
-    if actor.kind is ActorKind.APPLICANT:
-        if action in {Action.WITHDRAW, Action.COMPLETE_SUPPLEMENT}:
-            return
-        raise Forbidden(_("The applicant cannot do this; an official of the agency does."))
-    receiving, competent, held = d.receiving_agency, d.competent_agency, d.current_agency
-    if action in {Action.ACCEPT, Action.ASK_TO_COMPLETE, Action.WITHDRAW}:
-        _require(actor, d, RECEPTION, [receiving])
-    elif action is Action.REFUSE:
-        if state in {State.SUBMITTED, State.RECEIVED, State.INTAKE_INCOMPLETE}:
-            _require(actor, d, RECEPTION, [receiving])
-        else:
-            _require(actor, d, LEADERS, [competent])
-    elif action is Action.FORWARD and state is State.ACCEPTED:
-        if not (actor.user is not None and user_has_any_role(actor.user, RECEPTION, [receiving])):
-            _require(actor, d, PROCESSORS, [competent])
-    elif action in {
-        Action.FORWARD,
-        Action.RETURN_TO_PREVIOUS,
-        Action.REQUEST_SUPPLEMENT,
-        Action.REQUEST_PAYMENT,
-    }:
-        _require(actor, d, _step_roles(d), [held or competent])
-    elif action is Action.ATTACH_RESULT:
-        # The specialist drafts the result the leader then signs.
-        _require(actor, d, PROCESSORS, [held or competent])
-    elif action in {Action.APPROVE, Action.SIGN_RESULT}:
-        _require(actor, d, LEADERS, [held or competent])
-    elif action is Action.EXTEND:
-        _require(actor, d, LEADERS, [competent])
-    elif action is Action.STOP:
-        if not (
-            actor.user is not None
-            and user_has_any_role(actor.user, (Role.CENTER_MANAGER,), [receiving])
-        ):
-            _require(actor, d, LEADERS, [competent])
-    elif action in {Action.COMPLETE_SUPPLEMENT, Action.RECORD_PAYMENT}:
-        _require(actor, d, RECEPTION + PROCESSORS, [receiving, held or competent])
-    elif action is Action.RETURN_RESULT:
-        _require(actor, d, RECEPTION, [d.return_agency or receiving, receiving])
-    else:
-        raise Forbidden(_("Only the system does this."))
+    """Least privilege: which role, at which of the dossier's agencies, may do what (the
+    rule lives in ``motcua.dossiers.permissions``, shared with the officials' pages)."""
+    authorise(actor, action, d)
 
 
 def _begin(
@@ -1485,6 +1428,9 @@ def dossier_attach_result(
         errors["kind"] = _("A result is electronic or paper.")
     if kind == ResultKind.ELECTRONIC and upload is None:
         errors["file"] = _("An electronic result needs its file.")
+    elif kind == ResultKind.ELECTRONIC and upload and upload.content_type != "application/pdf":
+        # The competent agency signs electronic results as PDF (PAdES).
+        errors["file"] = _("An electronic result must be a PDF file, to be signed.")
     if errors:
         raise InvalidInput(_("The result has errors."), details={"errors": errors})
     d, decision = _begin(dossier, Action.ATTACH_RESULT, actor, expected_version)
@@ -1515,6 +1461,27 @@ def dossier_attach_result(
     return result
 
 
+@dataclass(frozen=True)
+class SealedFile:
+    """A result's file replaced by its signed copy when the leader signs."""
+
+    name: str  # stored name in STORAGES["dossier_files"]
+    sha256: str
+    size: int
+    unsigned_sha256: str
+
+
+# Signs the dossier's unsigned results (the lock is held): result pk → its signed file.
+Sealer = Callable[[Dossier, Sequence[Result], dt.datetime], Mapping[int, SealedFile]]
+
+
+def _signed_entry(r: Result, sealed: Mapping[int, SealedFile]) -> dict[str, str]:
+    entry = {"code": r.code, "sha256": r.sha256}
+    if r.pk in sealed:
+        entry["unsigned_sha256"] = sealed[r.pk].unsigned_sha256
+    return entry
+
+
 @transaction.atomic
 def dossier_sign_result(
     *,
@@ -1522,15 +1489,26 @@ def dossier_sign_result(
     actor: Actor,
     expected_version: int | None = None,
     at: dt.datetime | None = None,
+    seal: Sealer | None = None,
 ) -> Dossier:
     """The competent leader signs the results: the dossier is finished (status 9).
 
-    The signature recorded here is the leader's decision in the ledger; the PAdES
-    signature of electronic results is added by the documents app.
+    The signature recorded here is the leader's decision in the ledger. ``seal``, called
+    once the dossier is locked and the action allowed, signs the files of electronic
+    results (``motcua.documents.results.dossier_sign_and_seal`` passes the PAdES one); each
+    sealed result then holds its signed file, whose SHA-256 the event records.
     """
     now = _now(at)
     d, decision = _begin(dossier, Action.SIGN_RESULT, actor, expected_version)
     results = list(d.results.filter(signed_at__isnull=True))
+    sealed = seal(d, results, now) if seal is not None else {}
+    for r in results:
+        if r.pk in sealed:
+            signed = sealed[r.pk]
+            r.file.name, r.sha256, r.size = signed.name, signed.sha256, signed.size
+            Result.objects.filter(pk=r.pk).update(
+                file=signed.name, sha256=signed.sha256, size=signed.size
+            )
     Result.objects.filter(pk__in=[r.pk for r in results]).update(
         signed_at=now, signed_by=actor.user
     )
@@ -1546,7 +1524,7 @@ def dossier_sign_result(
         action=Action.SIGN_RESULT,
         actor=actor,
         at=now,
-        data={"results": [{"code": r.code, "sha256": r.sha256} for r in results]},
+        data={"results": [_signed_entry(r, sealed) for r in results]},
         fields=["resolved_at", "current_agency"],
     )
     _handover(
@@ -1705,12 +1683,98 @@ def check_lookup_secret(dossier: Dossier, secret: str) -> bool:
     return secrets.compare_digest(dossier.lookup_secret.encode(), secret.strip().encode())
 
 
+# --- reassignment --------------------------------------------------------------------
+
+
+def step_officials(dossier: Dossier) -> QuerySet[User]:
+    """The active officials who hold the current step's role at the agency holding it:
+    whom the step may be given to (none when no step holds the dossier)."""
+    if dossier.current_step is None or dossier.current_agency_id is None:
+        return User.objects.none()
+    role = str(dossier.workflow_steps[dossier.current_step - 1]["role"])
+    holders = RoleAssignment.objects.filter(role=role, agency_id=dossier.current_agency_id)
+    return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def authorise_reassign(actor: Actor, d: Dossier) -> None:
+    """The manager of the center that received the dossier, or a leader of the agency
+    holding it, may give its current step to another official."""
+    if actor.kind is ActorKind.SYSTEM:
+        return
+    user = actor.user
+    if actor.kind is not ActorKind.OFFICIAL or user is None:
+        raise Forbidden(_("Only an official of the responsible agency can do this."))
+    if user_has_any_role(user, (Role.CENTER_MANAGER,), [d.receiving_agency]):
+        return
+    if user_has_any_role(user, (Role.LEADER,), [d.current_agency or d.competent_agency]):
+        return
+    raise Forbidden(
+        _(
+            "Only the center manager or a leader of the agency holding dossier %(code)s can "
+            "reassign it."
+        )
+        % {"code": d.code}
+    )
+
+
+@transaction.atomic
+def dossier_reassign(
+    *,
+    dossier: Dossier | int,
+    actor: Actor,
+    to_user: User | int,
+    reason: str,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Give the current workflow step to another official who holds the step's role at
+    the agency holding the dossier (the state and the step stay as they are)."""
+    now = _now(at)
+    reason = _require_reason(reason)
+    d = _lock(dossier, expected_version)
+    authorise_reassign(actor, d)
+    decision = decide(Action.REASSIGN, _situation(d))
+    if not decision.allowed:
+        raise IllegalTransition(
+            _("Only a dossier held at a workflow step can be reassigned."),
+            code=(decision.refusal or Refusal.WRONG_STATE).value,
+            details={"state": d.state, "action": Action.REASSIGN.value},
+        )
+    target_id = to_user.pk if isinstance(to_user, User) else int(to_user)
+    if not step_officials(d).filter(pk=target_id).exists():
+        raise InvalidInput(
+            _("That official does not hold the role of the current step at its agency."),
+            details={"errors": {"to_user": _("Choose an official of the current step.")}},
+        )
+    if target_id == d.current_assignee_id:
+        raise InvalidInput(
+            _("The dossier is already assigned to that official."),
+            details={"errors": {"to_user": _("Choose another official.")}},
+        )
+    previous = d.current_assignee_id
+    d.current_assignee_id = target_id
+    _transition(
+        d,
+        decision,
+        action=Action.REASSIGN,
+        actor=actor,
+        at=now,
+        reason=reason,
+        data={"step": d.current_step, "from_user": previous, "to_user": target_id},
+        fields=["current_assignee"],
+    )
+    return d
+
+
 __all__ = [
     "ApplicantInput",
     "DocumentInput",
     "NewDossier",
     "Procedure",
     "RequiredDocument",
+    "authorise_reassign",
     "calendar_for",
     "check_lookup_secret",
     "dossier_accept",
@@ -1720,6 +1784,7 @@ __all__ = [
     "dossier_complete_supplement",
     "dossier_extend",
     "dossier_forward",
+    "dossier_reassign",
     "dossier_receive",
     "dossier_record_payment",
     "dossier_refuse",
@@ -1732,4 +1797,5 @@ __all__ = [
     "dossier_submit",
     "dossier_withdraw",
     "resolve_competent_agency",
+    "step_officials",
 ]

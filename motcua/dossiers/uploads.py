@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageFile
 from pypdf import PdfReader
 
 from motcua.core.errors import InvalidInput
@@ -160,8 +160,9 @@ def _verify_image(content: bytes, file_type: FileType) -> None:
                 raise _image_too_large()
             image.verify()
         # verify() leaves the image unusable; decoding every pixel is what finds a file that
-        # was cut short (Pillow raises unless ImageFile.LOAD_TRUNCATED_IMAGES is set, which
-        # this project never does).
+        # was cut short. Pillow raises only while ImageFile.LOAD_TRUNCATED_IMAGES is off, and
+        # importing WeasyPrint turns it on for the whole process: turn it off again here.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         with Image.open(io.BytesIO(content), formats=formats) as image:
             image.load()
     except UploadRejected:

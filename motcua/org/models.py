@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
@@ -162,6 +166,28 @@ class User(AbstractUser):
         related_name="officials",
     )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    # Bumped by "sign out everywhere": it is part of the session hash, so every session
+    # signed in before the bump stops verifying (django.contrib.auth.get_user).
+    session_epoch = models.PositiveIntegerField(_("session epoch"), default=1, editable=False)
+
+    def _epoch_hash(self, secret: str | bytes | None = None) -> str:
+        # Django's HMAC of the password with ``secret`` (AbstractBaseUser's own helper).
+        password_hash = self._get_session_auth_hash(secret=secret)  # type: ignore[attr-defined]
+        return salted_hmac(
+            "motcua.org.User.session_epoch",
+            f"{password_hash}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        """Django's hash of the password, mixed with ``session_epoch``."""
+        return self._epoch_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        """The same with each of ``SECRET_KEY_FALLBACKS`` (sessions survive a key rotation)."""
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._epoch_hash(secret)
 
     def get_full_name(self) -> str:
         """Vietnamese order: family and middle names (last_name) before the given name."""

@@ -938,12 +938,13 @@ def dossier_attach_result(request: HttpRequest, dossier_id: PathId, body: Result
 
 @_action("sign", "dossier_sign_result", "Sign the results: result ready (status 9)")
 def dossier_sign_result(request: HttpRequest, dossier_id: PathId, body: VersionIn) -> Dossier:
+    from motcua.documents.results import dossier_sign_and_seal
+
     return _act(
         request,
         dossier_id,
-        lambda d, a: services.dossier_sign_result(
-            dossier=d, actor=a, expected_version=body.version
-        ),
+        # The leader's signature and the competent agency's PAdES seal on the results.
+        lambda d, a: dossier_sign_and_seal(dossier=d, actor=a, expected_version=body.version),
     )
 
 

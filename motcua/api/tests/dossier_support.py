@@ -1,10 +1,8 @@
 """Helpers for the dossier API tests: a client signed in as one user, JSON calls, uploads,
 submission bodies, and snapshots to assert that a refused call changed nothing.
 
-Use the dossier test province (``motcua.dossiers.tests.factories.build_world``) through its
-fixtures, imported into the test module::
-
-    from motcua.dossiers.tests.conftest import _isolated_files, world  # noqa: F401
+The dossier test province (``motcua.dossiers.tests.factories.build_world``) is the ``world``
+fixture of ``motcua/conftest.py``.
 
 Nothing here imports Django models at module level except through functions, so the module
 can also be imported by a process spawned before Django is set up (the concurrency tests).
@@ -274,6 +272,7 @@ def submit_racing(
 ) -> dict[str, Any]:
     """The first process prepares the submission; then all submit it with ``key`` at once."""
     from django.test import Client
+    from django.urls import get_resolver
 
     _test_environment()
     if first:
@@ -282,6 +281,9 @@ def submit_racing(
     prepared = _prepared(shared)
     created = hold_inside_the_transaction(hold)
     client = Client()
+    # Import every view module now (the URLconf reaches WeasyPrint and pyHanko), so the first
+    # request of each process does not spend the race importing them.
+    get_resolver().url_patterns  # noqa: B018
     barrier.wait()
     response = client.post(
         DOSSIERS,

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,15 +38,12 @@ from motcua.api.tests.support import assert_problem
 from motcua.dossiers import services as svc
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests import conftest as dossier_fixtures
 from motcua.dossiers.tests.factories import BIRTH, World, applicant
 from motcua.org.models import User
 
 pytestmark = pytest.mark.django_db
 
 # The dossier test province, and dossier files in a directory of each test's own.
-world = dossier_fixtures.world
-_isolated_files = dossier_fixtures._isolated_files
 
 
 class Kind(StrEnum):
@@ -475,7 +473,10 @@ def test_the_auditor_reads_everything_and_acts_on_nothing(scene: Scene, signed_i
     assert a_state(scene) == before
 
 
-def test_the_province_admin_reads_and_acts_everywhere(scene: Scene) -> None:
+def test_the_province_admin_reads_and_acts_everywhere(scene: Scene, tmp_path: Path) -> None:
+    from motcua.documents.certificates import ensure_demo_certificates
+
+    ensure_demo_certificates(directory=tmp_path / "demo-ca")  # signing seals the PDF result
     admin = Api(scene.world.admin)
     for route, spec in dossier_routes():
         if "GET" in (spec.methods or ()):

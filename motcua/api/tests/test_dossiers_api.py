@@ -39,7 +39,6 @@ from motcua.dossiers.actors import Actor
 from motcua.dossiers.models import DailySequence, Dossier, DossierState, UploadedFile
 from motcua.dossiers.services import DocumentInput, dossier_receive, dossier_submit
 from motcua.dossiers.storage import dossier_files
-from motcua.dossiers.tests import conftest as dossier_fixtures
 from motcua.dossiers.tests.factories import (
     BIRTH,
     CONSTRUCTION,
@@ -53,8 +52,6 @@ from motcua.dossiers.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The dossier test province, and dossier files in a directory of each test's own.
-world = dossier_fixtures.world
-_isolated_files = dossier_fixtures._isolated_files
 
 # A list page: the token; the caller's scope (is_province_admin, asked twice — by
 # visible_dossiers and by agencies_in_scope — then the role paths); the page itself.
@@ -188,7 +185,10 @@ def test_a_counter_reception_by_the_desks_officer(world: World) -> None:
 # --- the lifecycle ----------------------------------------------------------------------
 
 
-def test_the_whole_lifecycle_through_the_api(world: World) -> None:
+def test_the_whole_lifecycle_through_the_api(world: World, tmp_path: Path) -> None:
+    from motcua.documents.certificates import ensure_demo_certificates
+
+    ensure_demo_certificates(directory=tmp_path / "demo-ca")  # signing seals the PDF result
     portal = Api(machine_client())
     reception, specialist, leader = (
         Api(world.reception_a),
@@ -230,6 +230,7 @@ def test_the_whole_lifecycle_through_the_api(world: World) -> None:
     act(leader, "sign")
     assert (d["state"], d["national_status"]) == ("resolved", 9)
     assert d["results"][0]["signed_at"] and d["resolved_at"] and d["finished_at"]
+    assert d["results"][0]["sha256"] != hashlib.sha256(result).hexdigest()  # the signed PDF
     assert d["current_agency_id"] == world.center_a.pk  # back at the return point
     act(reception, "return-result", note="Đã trao tận tay")
     assert (d["state"], d["national_status"]) == ("returned", 10)

@@ -29,7 +29,6 @@ from motcua.api.tests.dossier_support import (
 )
 from motcua.api.tests.support import assert_problem
 from motcua.dossiers.models import DailySequence, Dossier, IdempotencyRecord
-from motcua.dossiers.tests import conftest as dossier_fixtures
 from motcua.dossiers.tests.concurrency_support import (
     Scratch,
     is_postgres,
@@ -39,8 +38,6 @@ from motcua.dossiers.tests.concurrency_support import (
 from motcua.dossiers.tests.factories import World, build_world
 
 # The dossier test province, and dossier files in a directory of each test's own.
-world = dossier_fixtures.world
-_isolated_files = dossier_fixtures._isolated_files
 
 ON_POSTGRES = is_postgres(os.environ.get("DATABASE_URL", ""))
 KEY = "9b1f2c6e-3d7a-4e0b-8f51-2a6c9d0e7b34"

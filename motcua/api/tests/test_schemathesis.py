@@ -33,13 +33,10 @@ from schemathesis.specs.openapi.checks import (
 from motcua.dossiers import services as svc
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests import conftest as dossier_fixtures
 from motcua.dossiers.tests.factories import BIRTH, World, accepted_group, group_children, local
 from motcua.wsgi import application
 
 # The dossier test province, and dossier files in a directory of each test's own.
-world = dossier_fixtures.world
-_isolated_files = dossier_fixtures._isolated_files
 
 # Reproducible and bounded: the same requests on every run, at most this many per operation
 # and phase (the explicit examples, then fuzzing, valid and invalid data alike).

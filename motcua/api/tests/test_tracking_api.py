@@ -20,7 +20,6 @@ from motcua.api.tests.support import assert_problem
 from motcua.dossiers import services as svc
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.tests import conftest as dossier_fixtures
 from motcua.dossiers.tests.factories import (
     BIRTH,
     RESIDENCE,
@@ -35,8 +34,6 @@ from motcua.dossiers.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The dossier test province, and dossier files in a directory of each test's own.
-world = dossier_fixtures.world
-_isolated_files = dossier_fixtures._isolated_files
 
 MON = local(2026, 11, 23, 9, 0)
 INTERNAL_NOTE = "Nội bộ: anh Tuấn kiểm tra lại chữ ký"

@@ -63,6 +63,7 @@ def demo(
     from django.conf import settings
 
     from motcua.catalog.services import catalog_import
+    from motcua.documents.certificates import ensure_demo_certificates
     from motcua.org.demo import load_demo_officials, load_province
 
     files = tmp_path_factory.mktemp("demo-files")
@@ -84,6 +85,8 @@ def demo(
             with path.open(encoding="utf-8") as f:
                 catalog_import(json.load(f))
         load_demo_officials(loaded.province)
+        # The demo seals electronic results with each agency's demo certificate.
+        ensure_demo_certificates(directory=tmp_path_factory.mktemp("demo-ca"), now=NOW)
         yield load_demo_dossiers(count=COUNT, now=NOW)
         transaction.set_rollback(True)
 

@@ -95,6 +95,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: ok(S.WITHDRAWN),
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,
     },
     S.RECEIVED: {
         A.ACCEPT: ok(S.ACCEPTED),
@@ -114,6 +115,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: ok(S.WITHDRAWN),
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,
     },
     S.INTAKE_INCOMPLETE: {
         A.ACCEPT: WS,  # completed first, then accepted
@@ -133,6 +135,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: ok(S.WITHDRAWN),
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,
     },
     S.REFUSED: {
         A.ACCEPT: WS,
@@ -152,6 +155,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: WS,
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,
     },
     S.ACCEPTED: {
         A.ACCEPT: WS,
@@ -171,6 +175,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: ok(S.WITHDRAWN),
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,  # no step holds it yet
     },
     S.PROCESSING: {
         A.ACCEPT: WS,
@@ -190,6 +195,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: ok(S.WITHDRAWN, 2),
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: ok(S.PROCESSING, 2),
     },
     S.SUPPLEMENT_REQUESTED: {
         A.ACCEPT: WS,
@@ -209,6 +215,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: ok(S.WITHDRAWN, 2),
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: ok(S.SUPPLEMENT_REQUESTED, 2),
     },
     S.AWAITING_PAYMENT: {
         A.ACCEPT: WS,
@@ -228,6 +235,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: ok(S.WITHDRAWN, 2),
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: ok(S.AWAITING_PAYMENT, 2),
     },
     S.APPROVED: {
         A.ACCEPT: WS,
@@ -247,6 +255,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: ok(S.WITHDRAWN, 3),
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: ok(S.APPROVED, 3),
     },
     S.RESOLVED: {
         A.ACCEPT: WS,
@@ -266,6 +275,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: WS,
         A.RETURN_RESULT: ok(S.RETURNED, 3),
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,
     },
     S.RETURNED: {
         A.ACCEPT: WS,
@@ -285,6 +295,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: WS,
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,
     },
     S.WITHDRAWN: {
         A.ACCEPT: WS,
@@ -304,6 +315,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: WS,
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,
     },
     S.STOPPED: {
         A.ACCEPT: WS,
@@ -323,6 +335,7 @@ PLAIN: dict[State, dict[Action, Expected]] = {
         A.WITHDRAW: WS,
         A.RETURN_RESULT: WS,
         A.FINISH_GROUP: R.NOT_A_GROUP,
+        A.REASSIGN: WS,
     },
 }
 
@@ -345,6 +358,7 @@ _WF = {
     A.APPROVE: GP,
     A.ATTACH_RESULT: GP,
     A.SIGN_RESULT: GP,
+    A.REASSIGN: GP,
 }
 GROUP: dict[State, dict[Action, Expected]] = {
     S.SUBMITTED: {
@@ -381,6 +395,7 @@ GROUP: dict[State, dict[Action, Expected]] = {
         A.APPROVE: WS,
         A.ATTACH_RESULT: WS,
         A.SIGN_RESULT: WS,
+        A.REASSIGN: WS,
         A.ACCEPT: WS,
         A.ASK_TO_COMPLETE: WS,
         A.REFUSE: ok(S.REFUSED),
@@ -669,6 +684,11 @@ def sit(state: State, **over: Any) -> Situation:
         (A.RECORD_PAYMENT, sit(S.PROCESSING, fully_paid=False), ok(S.PROCESSING, 2)),
         (A.RECORD_PAYMENT, sit(S.STOPPED, fully_paid=False), WS),
         (A.REQUEST_PAYMENT, sit(S.AWAITING_PAYMENT), WS),
+        # Reassignment: only while a step holds the dossier; state and step unchanged.
+        (A.REASSIGN, sit(S.PROCESSING, step=None), WS),
+        (A.REASSIGN, sit(S.PROCESSING, step=1), ok(S.PROCESSING, 1)),
+        (A.REASSIGN, sit(S.APPROVED, step=2, step_count=2), ok(S.APPROVED, 2)),
+        (A.REASSIGN, sit(S.ACCEPTED, step=None), WS),
     ],
     ids=lambda v: str(v) if not isinstance(v, Situation) else v.state.value,
 )

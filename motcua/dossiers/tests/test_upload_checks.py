@@ -393,3 +393,17 @@ def test_damaged_bytes_in_a_valid_file_never_crash(kind, data):
         whole[position] = data.draw(st.integers(min_value=0, max_value=255))
     with contextlib.suppress(UploadRejected):  # refusing is fine; any other error is not
         check_upload(bytes(whole), filename="x", max_bytes=MB)
+
+
+def test_a_truncated_scan_is_refused_even_after_weasyprint_loosened_pillow():
+    # WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES at import; a server that has rendered a
+    # slip must still refuse a scan that was cut short.
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        with pytest.raises(UploadRejected) as caught:
+            check_upload(_cut(make_jpeg()), filename="scan.jpg", max_bytes=MB)
+        assert caught.value.code == "upload_corrupt"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from motcua.catalog.services import catalog_import
+from motcua.desk.auth_services import DEMO_TOTP_KEY_BASE32, demo_devices
+from motcua.documents.certificates import ensure_demo_certificates
 from motcua.dossiers.demo import load_demo_dossiers
 from motcua.org.demo import DEMO_PASSWORD, load_demo_officials, load_province
 
@@ -40,7 +42,11 @@ class Command(BaseCommand):
             with path.open(encoding="utf-8") as f:
                 catalog_import(json.load(f))
         accounts = load_demo_officials(loaded.province)
+        # Before the dossiers: their results are signed with these certificates.
+        signing = ensure_demo_certificates()
         dossiers = load_demo_dossiers(count=300)
+        all_accounts = [*accounts, *dossiers.accounts]
+        with_code = {d.user.username for d in demo_devices([a.username for a in all_accounts])}
 
         out = self.stdout
         out.write(
@@ -52,7 +58,16 @@ class Command(BaseCommand):
             }
         )
         out.write(_("Demo accounts (password for all: %(pw)s):") % {"pw": DEMO_PASSWORD})
-        for account in [*accounts, *dossiers.accounts]:
-            out.write(f"  {account.username:<18} {account.role:<18} {account.agency.name}")
+        for account in all_accounts:
+            mark = "*" if account.username in with_code else " "
+            out.write(f" {mark}{account.username:<18} {account.role:<18} {account.agency.name}")
+        out.write(
+            _(
+                "* signs in with a one-time code too: add the demo key %(key)s to an "
+                "authenticator app, or run `motcua otp-code <username>` for the current code."
+            )
+            % {"key": DEMO_TOTP_KEY_BASE32}
+        )
         out.write(dossiers.line())
+        out.write(signing.line())
         out.write(_("Ready in %(s).1f s.") % {"s": time.monotonic() - started})
