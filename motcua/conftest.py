@@ -27,3 +27,11 @@ def _isolated_files(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@pytest.fixture
+def admin_client(client: Any, admin_user: Any) -> Any:
+    """pytest-django's admin client, with the second factor the admin site requires."""
+    from motcua.desk.tests.signin import sign_in
+
+    return sign_in(client, admin_user)

@@ -65,6 +65,7 @@ def official_required(view: V) -> V:
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         roles = user_roles(user)
+        request.desk_roles = roles  # type: ignore[attr-defined]  # the menu reuses it
         if not is_official(user, roles=roles):
             raise PermissionDenied
         if needs_code(user, roles=roles):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.api.models import ApiToken
+from motcua.desk.tests.signin import sign_in
 from motcua.org.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_admin_lists_and_revokes_tokens(client, official, token):
     admin = make_user("quantri", is_staff=True, is_superuser=True, password="x")
-    client.force_login(admin)
+    sign_in(client, admin)
     changelist = reverse("admin:api_apitoken_changelist")
     page = client.get(changelist)
     assert page.status_code == 200

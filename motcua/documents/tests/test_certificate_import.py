@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput
+from motcua.desk.tests.signin import sign_in
 from motcua.documents import certificates
 from motcua.documents.certificates import (
     NoSigningCertificate,
@@ -305,7 +306,7 @@ def admin_client(world: World) -> Client:
     world.admin.is_staff = world.admin.is_superuser = True
     world.admin.save()
     client = Client()
-    client.force_login(world.admin)
+    sign_in(client, world.admin)
     return client
 
 

@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from motcua.desk.tests.signin import sign_in
 from motcua.dossiers import audit
 from motcua.dossiers.ledger import Problem
 from motcua.dossiers.models import (
@@ -165,7 +166,7 @@ def test_the_database_refuses_a_raw_delete_of_an_event_on_postgresql(
 
 @pytest.fixture
 def superuser_client(client: Client) -> Client:
-    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    sign_in(client, make_user("root", is_superuser=True, is_staff=True))
     return client
 
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from motcua.desk.tests.signin import sign_in
 from motcua.org.models import Role, User
 from motcua.org.onboarding import MAX_UPLOAD_BYTES
 from motcua.org.tests.factories import (
@@ -36,7 +37,7 @@ def commune():
 @pytest.fixture
 def superuser_client(client):
     root = make_user("root", is_superuser=True, is_staff=True)
-    client.force_login(root)
+    sign_in(client, root)
     return client
 
 
@@ -172,7 +173,7 @@ def test_upload_larger_than_5_mb_is_refused(superuser_client, commune):
 
 def test_province_administrator_may_import(client, commune):
     official = make_user("quantri", agency=commune, roles=[Role.PROVINCE_ADMIN], is_staff=True)
-    client.force_login(official)
+    sign_in(client, official)
 
     response = client.post(reverse(IMPORT_URL), {"file": _upload(_good_file(commune))})
 
@@ -185,7 +186,7 @@ def test_other_staff_are_forbidden_even_with_user_permissions(client, commune):
 
     staff = make_user("canbo", agency=commune, roles=[Role.LEADER], is_staff=True)
     staff.user_permissions.set(Permission.objects.filter(content_type__app_label="org"))
-    client.force_login(staff)
+    sign_in(client, staff)
 
     assert client.get(reverse("admin:org_user_changelist")).status_code == 200
     changelist = client.get(reverse("admin:org_user_changelist")).content.decode()
@@ -207,7 +208,7 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client):
 def test_upload_without_csrf_token_is_refused(commune):
     root = make_user("root", is_superuser=True, is_staff=True)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(root)
+    sign_in(client, root)
 
     response = client.post(reverse(IMPORT_URL), {"file": _upload(_good_file(commune))})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from motcua.desk.tests.signin import sign_in
 from motcua.org.models import Role, User
 from motcua.org.tests.factories import make_commune, make_province, make_user
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    sign_in(client, make_user("root", is_superuser=True, is_staff=True))
     return client
 
 
