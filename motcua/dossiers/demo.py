@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from motcua.catalog.models import (
     GroupMember,
@@ -319,16 +320,30 @@ class DemoSummary:
 
     def line(self) -> str:
         states = ", ".join(
-            f"{state} {self.by_state[state]}" for state in DossierState.values
+            f"{DossierState(state).label} {self.by_state[state]}" for state in DossierState.values
             if self.by_state.get(state)
         )  # fmt: skip
-        verb = f"loaded in {self.seconds:.1f} s" if self.created else "already loaded"
-        return (
-            f"Demo dossiers: {self.total} ({self.interconnected} interconnected with "
-            f"{self.parts} parts), {verb} — {states}; {self.overdue_open} overdue open, "
-            f"{self.supplemented} supplemented, {self.extended} extended, {self.late} late, "
-            f"{self.paid_at_counter} paid at the counter."
+        verb = (
+            gettext("loaded in %(s).1f s") % {"s": self.seconds}
+            if self.created
+            else gettext("already loaded")
         )
+        return gettext(
+            "Demo dossiers: %(total)d (%(groups)d interconnected with %(parts)d parts), "
+            "%(verb)s — %(states)s; %(overdue)d overdue open, %(supplemented)d supplemented, "
+            "%(extended)d extended, %(late)d late, %(counter)d paid at the counter."
+        ) % {
+            "total": self.total,
+            "groups": self.interconnected,
+            "parts": self.parts,
+            "verb": verb,
+            "states": states,
+            "overdue": self.overdue_open,
+            "supplemented": self.supplemented,
+            "extended": self.extended,
+            "late": self.late,
+            "counter": self.paid_at_counter,
+        }
 
 
 def demo_summary(*, now: dt.datetime | None = None) -> DemoSummary:
