@@ -3,10 +3,13 @@ small test province (``world``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from motcua.dossiers.tests.factories import World, build_world
 
@@ -35,3 +38,12 @@ def admin_client(client: Any, admin_user: Any) -> Any:
     from motcua.desk.tests.signin import sign_in
 
     return sign_in(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request in another language (an /en/ page, the API's Accept-Language) leaves that
+    # language active in the thread; every test starts in the installation's language.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
