@@ -139,3 +139,20 @@ def test_register_is_for_managers(client: Client, world: World) -> None:
     today = timezone.localdate().isoformat()
     response = client.get(reverse("desk:register"), {"start": today, "end": today})
     assert response.status_code == 403
+
+
+def test_a_register_too_long_for_a_pdf_says_so_and_offers_excel(
+    client: Client, world: World, monkeypatch: Any
+) -> None:
+    world.receive_birth()
+    world.receive_birth()
+    monkeypatch.setattr("motcua.documents.services.MAX_REGISTER_PDF_ROWS", 1)
+    sign_in(client, world.manager_a)
+    today = timezone.localdate().isoformat()
+    query = {"center": world.center_a.pk, "start": today, "end": today}
+    response = client.get(reverse("desk:register"), {**query, "format": "pdf"})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert "Excel" in response.content.decode()
+    excel = client.get(reverse("desk:register"), {**query, "format": "xlsx"})
+    assert excel.status_code == 200

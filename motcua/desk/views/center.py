@@ -22,6 +22,7 @@ from motcua.core.errors import ConcurrentChange, Forbidden, IllegalTransition, I
 from motcua.desk.access import official_required, safe_next
 from motcua.desk.selectors import center_page, managed_centers
 from motcua.desk.views.inbox import ListFilterForm, page_links
+from motcua.documents.services import register_pdf, register_xlsx
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.lifecycle import OPEN_ACCEPTED, State
 from motcua.dossiers.selectors import visible_dossiers
@@ -219,15 +220,15 @@ def register(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         context = {"nav": "center", "center": chosen, "register_form": form}
         return render(request, "desk/register.html", context, status=400)
-    try:
-        from motcua.documents.services import register_pdf, register_xlsx
-    except ImportError:  # the documents app is not installed in this build
-        context = {"nav": "center", "center": chosen, "register_form": form, "unavailable": True}
-        return render(request, "desk/register.html", context, status=503)
     make = register_pdf if form.cleaned_data["format"] == "pdf" else register_xlsx
     start: dt.date = form.cleaned_data["start"]
     end: dt.date = form.cleaned_data["end"]
-    document = make(agency=chosen, start=start, end=end, user=user)
+    try:
+        document = make(agency=chosen, start=start, end=end, user=user)
+    except (InvalidInput, Forbidden) as exc:  # a period too long for a PDF, a bad period
+        form.add_error(None, exc.message)
+        context = {"nav": "center", "center": chosen, "register_form": form}
+        return render(request, "desk/register.html", context, status=400)
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
