@@ -527,7 +527,8 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         return int(self.cleaned_data["version"])
 
     def perform(self, *, actor: Actor) -> None:
-        raise NotImplementedError
+        """Call this action's service with the cleaned data (every subclass defines it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define perform()")
 
 
 def _reason_field(required: bool = True) -> forms.CharField:

@@ -411,7 +411,8 @@ def _procedures(qs: QuerySet[Dossier]) -> list[tuple[str, str]]:
     return sorted(seen.items(), key=lambda item: fold(item[1]))
 
 
-_ROW_RELATIONS = (
+# What a list row (and the reassignment page) shows of a dossier, in one query.
+ROW_RELATIONS = (
     "procedure_version",
     "procedure_group",
     "receiving_agency",
@@ -423,7 +424,7 @@ _ROW_RELATIONS = (
 
 def _rows_query(qs: QuerySet[Dossier], ordering: Sequence[Any]) -> QuerySet[Dossier]:
     return (
-        qs.select_related(*_ROW_RELATIONS).defer("eform_data", "workflow_steps").order_by(*ordering)
+        qs.select_related(*ROW_RELATIONS).defer("eform_data", "workflow_steps").order_by(*ordering)
     )
 
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography import x509
@@ -36,12 +36,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from pyhanko.sign.signers import SimpleSigner
 
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.text import nfc
 from motcua.documents.models import SigningCertificate, TrustedRoot
 from motcua.org.models import Agency, AgencyKind, User
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import SimpleSigner
 
 SIGNING_KEY_TYPES = (
     rsa.RSAPrivateKey,
@@ -338,6 +340,10 @@ def load_signer(agency: Agency, *, at: dt.datetime | None = None) -> SimpleSigne
             % {"agency": agency.name}
         ) from None
     # The issuer chain is inside the stored bundle.
+    # pyHanko costs 0.4 s to import: only code that signs pays for it, not every process
+    # start (the admin imports this module).
+    from pyhanko.sign.signers import SimpleSigner
+
     signer: SimpleSigner = SimpleSigner.load_pkcs12_data(
         bytes(cert.pkcs12), other_certs=[], passphrase=passphrase.encode()
     )

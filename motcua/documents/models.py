@@ -3,22 +3,12 @@ signing certificates (chứng thư số)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import Dossier, DossierEvent, Result
+from motcua.dossiers.models import Dossier, DossierEvent, Result, _dossier_files
 from motcua.org.models import Agency
-
-
-def _dossier_files() -> Any:
-    # The proxy, not storages["dossier_files"]: a field binds its storage once, at import,
-    # and the proxy keeps following STORAGES (another backend in production, tmp in tests).
-    from motcua.dossiers.storage import dossier_files
-
-    return dossier_files
 
 
 class DocumentForm(models.TextChoices):

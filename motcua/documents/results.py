@@ -7,8 +7,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from motcua.dossiers import services
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.models import Dossier, DossierEvent, Result, ResultKind
 from motcua.dossiers.services import SealedFile
+from motcua.dossiers.storage import store_bytes
 from motcua.org.models import Agency
 
 PDF = "application/pdf"
@@ -63,7 +62,6 @@ def _sealer(actor: Actor, signed_docs: dict[int, SealedFile]) -> services.Sealer
         if agency is None:  # pragma: no cover - every signable dossier has one
             raise NoSigningCertificate(_("The dossier has no competent agency to sign it."))
         signer = load_signer(agency, at=when)
-        storage = storages["dossier_files"]
         for r in electronic:
             signed = sign_pdf(
                 _stored_bytes(r),
@@ -75,10 +73,9 @@ def _sealer(actor: Actor, signed_docs: dict[int, SealedFile]) -> services.Sealer
                 location=_location(agency),
                 when=when,
             )
-            digest = hashlib.sha256(signed).hexdigest()
-            name = storage.save(f"{digest}.pdf", ContentFile(signed))
+            name, digest, size = store_bytes(signed, ".pdf")
             signed_docs[r.pk] = SealedFile(
-                name=name, sha256=digest, size=len(signed), unsigned_sha256=r.sha256
+                name=name, sha256=digest, size=size, unsigned_sha256=r.sha256
             )
         return signed_docs
 

@@ -14,11 +14,8 @@ lock); only the row is written inside one.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +36,7 @@ from motcua.documents.slips import (
 )
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.selectors import visible_dossiers
+from motcua.dossiers.storage import store_bytes
 from motcua.org.models import Agency, User
 from motcua.worktime.calendar import to_local
 
@@ -55,13 +53,6 @@ def slip_form_for_action(action: str) -> DocumentForm | None:
     """The slip an event of ``action`` produces (Mẫu 01–05), or None."""
     kind = SLIPS.get(action)
     return kind.form if kind is not None else None
-
-
-def _store(content: bytes, extension: str) -> tuple[str, str, int]:
-    """Store ``content`` content-addressed (atomic, once); return (name, sha256, size)."""
-    sha256 = hashlib.sha256(content).hexdigest()
-    name = storages["dossier_files"].save(f"{sha256}{extension}", ContentFile(content))
-    return name, sha256, len(content)
 
 
 def _check_sees(user: User | None, dossier: Dossier) -> None:
@@ -101,7 +92,7 @@ def _slip(event: DossierEvent, kind: SlipKind, user: User | None) -> GeneratedDo
     if existing is not None:
         return existing
     pdf = render_pdf(kind.template, kind.build(event))
-    name, sha256, size = _store(pdf, ".pdf")
+    name, sha256, size = store_bytes(pdf, ".pdf")
     document = GeneratedDocument(
         form=kind.form,
         dossier=event.dossier,
@@ -197,7 +188,7 @@ def _register(
         date_line=f"{place}, {day}" if place else day.capitalize(),
     )
     content = make(heading, rows)
-    name_stored, sha256, size = _store(content, extension)
+    name_stored, sha256, size = store_bytes(content, extension)
     period = f"{start:%Y%m%d}-{end:%Y%m%d}"
     with transaction.atomic():
         same = GeneratedDocument.objects.filter(

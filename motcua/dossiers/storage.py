@@ -189,14 +189,23 @@ class ContentAddressedStorage(ContentAddressedMixin, FileSystemStorage):
                 os.replace(temporary, full_path)
 
 
+def _save(sha256: str, extension: str, content: bytes) -> str:
+    return storages["dossier_files"].save(f"{sha256}{extension}", ContentFile(content))
+
+
 def store_checked(upload: CheckedUpload) -> str:
     """Store a checked upload in ``STORAGES["dossier_files"]``; returns the stored name.
 
     Storing the same content again returns the same name and writes nothing.
     """
-    return storages["dossier_files"].save(
-        f"{upload.sha256}{upload.extension}", ContentFile(upload.content)
-    )
+    return _save(upload.sha256, upload.extension, upload.content)
+
+
+def store_bytes(content: bytes, extension: str) -> tuple[str, str, int]:
+    """Store a file MotCua made itself (a slip, a signed result) the same way; returns
+    (stored name, SHA-256, size)."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    return _save(sha256, extension, content), sha256, len(content)
 
 
 class DossierFiles(Storage):

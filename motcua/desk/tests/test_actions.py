@@ -5,7 +5,6 @@ bad input) change nothing and say why next to the fields."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from motcua.desk.tests.signin import sign_in
 from motcua.documents.models import DocumentForm, GeneratedDocument
@@ -28,15 +26,7 @@ from motcua.dossiers.tests.factories import (
 )
 from motcua.worktime.calendar import to_local
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Pages in English (URLs under /en/): the assertions read the English msgids, whatever
-    the Vietnamese catalogue says."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def fresh(d: Dossier) -> Dossier:

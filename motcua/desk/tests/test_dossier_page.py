@@ -4,13 +4,11 @@ the actions the official may take now."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from motcua.desk.tests.signin import sign_in
 from motcua.dossiers.actors import Actor
@@ -23,15 +21,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.tests.factories import World, local
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Pages in English (URLs under /en/): the assertions read the English msgids, whatever
-    the Vietnamese catalogue says."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def page(client: Client, pk: int, **query: str) -> str:

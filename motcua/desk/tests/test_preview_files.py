@@ -5,12 +5,10 @@ dossier (404 otherwise, like a file that does not exist)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 from PIL import Image
 
 from motcua.catalog.models import RequiredDocument
@@ -21,15 +19,7 @@ from motcua.dossiers.services import DocumentInput
 from motcua.dossiers.tests.factories import BIRTH, World, pdf_upload
 from motcua.dossiers.uploads import check_upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Pages in English (URLs under /en/): the assertions read the English msgids, whatever
-    the Vietnamese catalogue says."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def png_upload() -> object:

@@ -4,27 +4,18 @@ the official's desk, online ones with their 8-working-hour limit, decided from t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from motcua.desk.tests.signin import sign_in
 from motcua.dossiers.lifecycle import State
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import World, local
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Pages in English (URLs under /en/): the assertions read the English msgids, whatever
-    the Vietnamese catalogue says."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 TUE_9 = local(2026, 11, 24, 9, 0)  # arrival online; 8 working hours end Wed 25 Nov 09:30

@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from motcua.catalog.models import RequiredDocument
 from motcua.desk.tests.signin import sign_in
@@ -22,15 +20,7 @@ from motcua.dossiers.lifecycle import State
 from motcua.dossiers.models import Dossier, DossierEvent, IdempotencyRecord, SupplementRequest
 from motcua.dossiers.tests.factories import BIRTH, CONSTRUCTION, World, pdf_bytes, store_counts
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Pages in English (URLs under /en/): the assertions read the English msgids, whatever
-    the Vietnamese catalogue says."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 NEW = "desk:reception_new"

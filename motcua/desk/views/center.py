@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import ConcurrentChange, Forbidden, IllegalTransition, InvalidInput
 from motcua.desk.access import official_required, safe_next
-from motcua.desk.selectors import center_page, managed_centers
+from motcua.desk.selectors import ROW_RELATIONS, center_page, managed_centers
 from motcua.desk.views.inbox import ListFilterForm, page_links
 from motcua.documents.services import register_pdf, register_xlsx
 from motcua.dossiers.actors import Actor
@@ -139,14 +139,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     dossier = get_object_or_404(
-        visible_dossiers(user).select_related(
-            "procedure_version",
-            "procedure_group",
-            "receiving_agency",
-            "competent_agency",
-            "current_agency",
-            "current_assignee",
-        ),
+        visible_dossiers(user).select_related(*ROW_RELATIONS),
         pk=pk,
     )
     actor = Actor.official(user)
