@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.desk",
     "motcua.portal",
+    "motcua.citizens",
+    "motcua.payments",
+    "motcua.notifications",
+    "motcua.quality",
     "motcua.api",
     "ninja",
     "django_otp",
@@ -71,6 +75,19 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
 ]
+
+# Local stand-ins for the peers we cannot reach in development and tests: an OpenID
+# provider with demo citizens, a VNPAY-style payment gateway and an SMS gateway. They speak
+# the real protocols over HTTP, so the real client code runs against them. Never in
+# production: they are on only with DEBUG unless MOTCUA_DEV_PEERS says otherwise.
+MOTCUA_DEV_PEERS = _flag("MOTCUA_DEV_PEERS", DEBUG)
+if MOTCUA_DEV_PEERS:
+    INSTALLED_APPS += [
+        "oauth2_provider",
+        "motcua.devpeers.idp",
+        "motcua.devpeers.gateway",
+        "motcua.devpeers.sms",
+    ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -186,6 +186,16 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="created_dossiers",
     )
+    # The citizen account the dossier belongs to ("My dossiers"): the one who filed it
+    # online, or the citizen a team member filed it for.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_dossiers",
+    )
     search_key = models.CharField(max_length=400, editable=False, default="")
     # Optimistic concurrency: every change increments it; a stale writer gets a conflict.
     version = models.PositiveIntegerField(default=1)

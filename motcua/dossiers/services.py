@@ -118,6 +118,7 @@ APPLICANT_FIELDS = (
     "applicant_phone",
     "applicant_email",
     "identity_verified_vneid",
+    "owner",
 )
 
 
@@ -160,6 +161,10 @@ class NewDossier:
     eform_data: dict[str, Any] = field(default_factory=dict)
     documents: Sequence[DocumentInput] = ()
     identity_verified_vneid: bool = False
+    # The citizen account the dossier belongs to (online filing, assisted filing).
+    owner: User | None = None
+    # Facts recorded in the creation event: how the identity was verified, who assisted.
+    event_data: Mapping[str, Any] = field(default_factory=dict)
 
 
 # --- errors --------------------------------------------------------------------------
@@ -722,6 +727,7 @@ def _create(
         state=creation_state(action),
         received_at=at,
         created_by=actor.user,
+        owner=spec.owner,
     )
     d.search_key = _search_key(d)
     d.save()
@@ -740,7 +746,12 @@ def _create(
         from_state="",
         to_state=d.state,
         at=at,
-        data={"code": d.code, "channel": d.channel, "documents": len(spec.documents)},
+        data={
+            **spec.event_data,
+            "code": d.code,
+            "channel": d.channel,
+            "documents": len(spec.documents),
+        },
     )
     d.save(update_fields=["fee_total", "event_count", "last_event_hash"])
     return d

@@ -1,8 +1,14 @@
-from django.urls import path
+"""The citizen portal: file online, follow, verify, rate, and assisted filing."""
 
-from motcua.portal import views
+from django.urls import URLPattern
+
+from motcua.portal.views import assisted, filing, follow, track, verify
 
 app_name = "portal"
-urlpatterns = [
-    path("track/", views.track, name="track"),
+urlpatterns: list[URLPattern] = [
+    *track.urlpatterns,
+    *filing.urlpatterns,
+    *follow.urlpatterns,
+    *verify.urlpatterns,
+    *assisted.urlpatterns,
 ]

@@ -4,6 +4,7 @@ and the lookup secret printed on the receipt (the receipt's QR code opens this p
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import path
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -57,3 +58,8 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/track.html", context, status=404 if searched and not dossier else 200
     )
+
+
+urlpatterns = [
+    path("track/", track, name="track"),
+]

@@ -1,0 +1,6 @@
+"""Development payment gateway."""
+
+from django.urls import URLPattern
+
+app_name = "devgateway"
+urlpatterns: list[URLPattern] = []

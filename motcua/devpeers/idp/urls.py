@@ -1,0 +1,6 @@
+"""Development OpenID provider."""
+
+from django.urls import URLPattern
+
+app_name = "devidp"
+urlpatterns: list[URLPattern] = []

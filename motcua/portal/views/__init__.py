@@ -1,0 +1,1 @@
+"""The citizen portal's pages; each module owns its URL patterns."""
