@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from motcua.desk.views import auth, center, dossier, inbox, manage, reception
+from motcua.desk.views import auth, center, dossier, inbox, manage, payments, reception, teams
 
 app_name = "desk"
 urlpatterns: list[URLPattern] = [
@@ -12,4 +12,6 @@ urlpatterns: list[URLPattern] = [
     *dossier.urlpatterns,
     *center.urlpatterns,
     *manage.urlpatterns,
+    *payments.urlpatterns,
+    *teams.urlpatterns,
 ]

@@ -1,0 +1,5 @@
+"""(not written yet)"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
