@@ -35,7 +35,7 @@ from motcua.documents.tests.test_sign_results import pdfsig, signature_validatio
 from motcua.dossiers.lifecycle import State
 from motcua.dossiers.models import Dossier, DossierState
 from motcua.dossiers.tests.factories import BIRTH, VALID_PERSONAL_ID, World, pdf_bytes
-from motcua.portal.views import PUBLIC_LABELS
+from motcua.portal.views.track import PUBLIC_LABELS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
