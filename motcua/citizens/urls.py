@@ -1,6 +1,11 @@
 """Citizens' sign-in and sign-out."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from motcua.citizens import views
 
 app_name = "citizens"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("dang-nhap/", views.login, name="login"),
+    path("dang-xuat/", views.logout, name="logout"),
+]
