@@ -21,7 +21,7 @@ def citizen_of(request: HttpRequest) -> Citizen | None:
     if not user.is_authenticated:
         return None
     try:
-        return user.citizen  # type: ignore[union-attr]
+        return user.citizen
     except Citizen.DoesNotExist:
         return None
 
