@@ -11,9 +11,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.core.mail import send_mail
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from motcua.dossiers.models import DossierEvent
@@ -49,36 +46,5 @@ def deliver_event(event_id: int) -> int:
     return ran
 
 
-_NOTIFY = {
-    "accept": lambda: _("Your dossier %(code)s was accepted. Appointment: %(due)s."),
-    "ask_to_complete": lambda: _("Your dossier %(code)s must be completed: %(items)s."),
-    "request_supplement": lambda: _("Dossier %(code)s needs more papers: %(items)s."),
-    "request_payment": lambda: _("Dossier %(code)s: please pay the amount due."),
-    "sign_result": lambda: _("The result of dossier %(code)s is ready."),
-    "finish_group": lambda: _("The result of dossier %(code)s is ready."),
-    "refuse": lambda: _("Dossier %(code)s was refused: %(reason)s"),
-}
-
-
-@subscribe(*_NOTIFY)
-def email_applicant(event: DossierEvent) -> None:
-    """Tell the applicant by e-mail, in Vietnamese, when they gave an address."""
-    dossier = event.dossier
-    if not dossier.applicant_email or dossier.parent_id is not None:
-        return
-    with translation.override("vi"):
-        due = (
-            timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else "—"
-        )
-        body = _NOTIFY[event.action]() % {
-            "code": dossier.code,
-            "due": due,
-            "items": "; ".join(event.data.get("items", [])),
-            "reason": event.reason,
-        }
-        send_mail(
-            subject=_("MotCua — dossier %(code)s") % {"code": dossier.code},
-            message=body,
-            from_email=None,
-            recipient_list=[dossier.applicant_email],
-        )
+# The applicant is told by the notifications app (motcua/notifications/subscribers.py),
+# which subscribes to the events worth a message when the app is ready.

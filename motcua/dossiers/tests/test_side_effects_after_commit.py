@@ -1,13 +1,10 @@
-"""Side effects (notifications, sync) are queued only after the transition commits, and the
-database worker (`motcua db_worker`) delivers them."""
+"""Side effects (notifications, sync) are queued only after the transition commits."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.core import mail
-from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
@@ -51,19 +48,5 @@ def test_a_rolled_back_transition_queues_nothing(
     assert DBTaskResult.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_worker_tells_the_applicant_by_email(settings: Any) -> None:
-    from motcua.dossiers.tests.factories import build_world
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    world = build_world()
-    d = world.accepted_birth(at=AT)
-    assert DBTaskResult.objects.filter(status="READY").count() == 2
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
-    # Only the acceptance is worth a message; the reception itself is not.
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["anh@example.vn"]
-    assert d.code in message.body
-    assert "17:00 27/11/2026" in message.body  # the appointment, in Vietnam time
+# The worker delivering an event that tells the applicant is tested with the notifications
+# app (motcua/notifications/tests/test_worker_sends_after_commit.py).
