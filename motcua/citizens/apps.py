@@ -6,3 +6,7 @@ class CitizensConfig(AppConfig):
     name = "motcua.citizens"
     label = "citizens"
     verbose_name = _("Citizens")
+
+    def ready(self) -> None:
+        # Registers the data-store subscribers of dossier events.
+        from motcua.citizens import tasks  # noqa: F401

@@ -8,7 +8,6 @@ errors (``DomainError.details["errors"]``) back next to the fields. The rules th
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -18,6 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from motcua.catalog.eforms import eform_field as _eform_field
+from motcua.catalog.eforms import eform_value as _eform_value
 from motcua.catalog.models import ProcedureVersion, RequiredDocument, ResultType
 from motcua.catalog.schemas import eform_data_errors
 from motcua.core.errors import DomainError
@@ -136,64 +137,6 @@ class ProcedureSearchForm(forms.Form):
 
 
 EFORM_PREFIX = "eform__"
-
-
-def _eform_field(prop: dict[str, Any], required: bool) -> forms.Field:
-    """A form field for one e-form property of the procedure's JSON Schema."""
-    label = str(prop.get("title") or "")
-    help_text = str(prop.get("description") or "")
-    kind = prop.get("type")
-    common: dict[str, Any] = {"label": label, "required": required, "help_text": help_text}
-    if kind == "string" and isinstance(prop.get("enum"), list):
-        choices = [("", "—")] + [(str(v), str(v)) for v in prop["enum"]]
-        return forms.ChoiceField(choices=choices, **common)
-    if kind == "string":
-        fmt = prop.get("format")
-        attrs: dict[str, Any] = {}
-        if fmt == "date":
-            return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-        if fmt == "email":
-            return forms.CharField(widget=forms.EmailInput(), **common)
-        max_length = prop.get("maxLength")
-        if isinstance(max_length, int):
-            attrs["maxlength"] = max_length
-        if isinstance(max_length, int) and max_length > 300:
-            return forms.CharField(widget=forms.Textarea(attrs={"rows": 3, **attrs}), **common)
-        if isinstance(prop.get("pattern"), str):
-            attrs["pattern"] = prop["pattern"].removeprefix("^").removesuffix("$")
-        return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
-    if kind == "integer":
-        return forms.IntegerField(
-            min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common
-        )
-    if kind == "number":
-        return forms.DecimalField(
-            min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common
-        )
-    if kind == "boolean":
-        return forms.BooleanField(label=label, required=False, help_text=help_text)
-    # Lists and groups of fields: typed as JSON (rare in the catalogue).
-    return forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        **{**common, "help_text": help_text or gettext_lazy("Enter the value as JSON.")},
-    )
-
-
-def _eform_value(prop: dict[str, Any], value: Any) -> tuple[bool, Any]:
-    """(present, JSON value) of a cleaned e-form field; empty fields are left out."""
-    kind = prop.get("type")
-    if kind == "boolean":
-        return True, bool(value)
-    if value is None or value == "":
-        return False, None
-    if kind == "number":
-        number = float(value)
-        return True, int(number) if number.is_integer() else number
-    if kind in {"array", "object"}:
-        return True, json.loads(value)
-    if isinstance(value, str):
-        return True, nfc(value)
-    return True, value
 
 
 def desk_choices(user_desks: QuerySet[Agency]) -> QuerySet[Agency]:

@@ -73,7 +73,7 @@ def test_the_page_costs_a_bounded_number_of_queries(
     papers = [DocumentInput(upload=pdf_upload(f"giấy {i}"), name=f"Giấy {i}") for i in range(8)]
     d = world.receive_birth(documents=papers)
     sign_in_citizen(client, citizen)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("portal:dossier", args=[d.code]))
     body = text(response)
     assert "Giấy 0" in body and "Giấy 7" in body

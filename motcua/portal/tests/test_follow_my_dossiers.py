@@ -71,11 +71,11 @@ def test_the_list_is_paginated_with_a_bounded_number_of_queries(
     citizen = applicant_citizen()
     codes = [world.receive_birth().code for _ in range(23)]
     sign_in_citizen(client, citizen)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         first = client.get(reverse("portal:my_dossiers"))
     body = text(first)
     assert codes[-1] in body and codes[3] in body and codes[2] not in body
     assert "Page 1 of 2" in body
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         second = client.get(reverse("portal:my_dossiers") + "?page=2")
     assert codes[0] in text(second) and codes[-1] not in text(second)

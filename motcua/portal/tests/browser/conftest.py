@@ -2,6 +2,8 @@
 chromium driven by Playwright against the live server, axe-core on every page); see
 ``motcua/desk/tests/browser/conftest.py``."""
 
+import pytest
+
 from motcua.desk.tests.browser.conftest import (  # noqa: F401  (fixtures)
     _orm_beside_playwright,
     _public_url,
@@ -9,3 +11,8 @@ from motcua.desk.tests.browser.conftest import (  # noqa: F401  (fixtures)
     new_page,
     playwright,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_pages() -> None:
+    """The citizen's journey runs in Vietnamese, the installation's language."""
