@@ -91,6 +91,9 @@ if MOTCUA_DEV_PEERS:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages reach cheap phones on weak networks compressed (Django's gzip pads responses
+    # against BREACH-style length attacks on the CSRF token).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.desk.context.workspace",
+                "motcua.citizens.context.citizen",
             ],
         },
     },
@@ -232,3 +236,92 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Citizen sign-in: OpenID Connect (issue 6) -------------------------------------------
+# Citizens sign in at an OpenID provider (the national identity provider in production; the
+# development provider in motcua/devpeers/idp otherwise) with the authorization-code flow
+# and PKCE. Environment variables:
+#   MOTCUA_OIDC_ISSUER         the provider's issuer; discovery is read from
+#                              {issuer}/.well-known/openid-configuration. Empty: with the dev
+#                              peers on, "{MOTCUA_PUBLIC_URL}/dev/idp/o"; otherwise sign-in is off.
+#   MOTCUA_OIDC_CLIENT_ID, MOTCUA_OIDC_CLIENT_SECRET   MotCua's registration at the provider
+#   MOTCUA_OIDC_SCOPE          scopes asked for
+#   MOTCUA_OIDC_PERSONAL_ID_CLAIM  the ID-token claim holding the 12-digit personal ID
+#   MOTCUA_OIDC_TOKEN_AUTH_METHOD  client_secret_basic (default) or client_secret_post
+MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "").rstrip("/")
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal")
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get(
+    "MOTCUA_OIDC_CLIENT_SECRET",
+    # Dev-only: the development provider registers MotCua with this secret.
+    "motcua-dev-oidc-secret" if MOTCUA_DEV_PEERS else "",
+)
+MOTCUA_OIDC_SCOPE = os.environ.get(
+    "MOTCUA_OIDC_SCOPE", "openid profile phone email address personal_id"
+)
+MOTCUA_OIDC_PERSONAL_ID_CLAIM = os.environ.get("MOTCUA_OIDC_PERSONAL_ID_CLAIM", "personal_id")
+MOTCUA_OIDC_TOKEN_AUTH_METHOD = os.environ.get(
+    "MOTCUA_OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"
+)
+
+if MOTCUA_DEV_PEERS:
+    from motcua.devpeers.idp.keys import dev_idp_private_key
+
+    # The development OpenID provider (django-oauth-toolkit). Its issuer is derived from the
+    # request: "<base>/dev/idp/o".
+    OAUTH2_PROVIDER = {
+        "OIDC_ENABLED": True,
+        "PKCE_REQUIRED": True,
+        "OIDC_RSA_PRIVATE_KEY": dev_idp_private_key(DATA_DIR),
+        "SCOPES": {
+            "openid": "OpenID Connect",
+            "profile": "Name and date of birth",
+            "phone": "Phone number",
+            "email": "E-mail address",
+            "address": "Address",
+            "personal_id": "Personal ID number",
+        },
+        "DEFAULT_SCOPES": ["openid"],
+        "OAUTH2_VALIDATOR_CLASS": "motcua.devpeers.idp.validators.DemoOAuth2Validator",
+        "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+        "AUTHORIZATION_CODE_EXPIRE_SECONDS": 120,
+    }
+# --- end of citizen sign-in ----------------------------------------------------------------
+
+# --- Notifications (e-mail, SMS) -------------------------------------------------------
+# Citizens are told by the channels listed here (plugins in motcua/notifications/channels).
+#   MOTCUA_NOTIFICATION_CHANNELS  comma-separated channel keys (default "email,sms")
+#   MOTCUA_SMS_URL                the SMS brandname API (empty: the dev SMS gateway at
+#                                 MOTCUA_PUBLIC_URL/dev/sms/api/send when dev peers are on)
+#   MOTCUA_SMS_API_KEY            its bearer key (a dev value only with the dev peers)
+#   MOTCUA_SMS_SENDER             the brandname shown to the citizen
+#   EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+#   EMAIL_USE_TLS, EMAIL_TIMEOUT, DEFAULT_FROM_EMAIL
+MOTCUA_NOTIFICATION_CHANNELS = [
+    c.strip()
+    for c in os.environ.get("MOTCUA_NOTIFICATION_CHANNELS", "email,sms").split(",")
+    if c.strip()
+]
+MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_API_KEY = os.environ.get(
+    "MOTCUA_SMS_API_KEY", "dev-sms-key-not-a-secret" if MOTCUA_DEV_PEERS else ""
+)
+MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "MOTCUA")
+# The key the dev SMS gateway expects (the peer's side of MOTCUA_SMS_API_KEY).
+MOTCUA_DEV_SMS_API_KEY = os.environ.get("MOTCUA_DEV_SMS_API_KEY", "dev-sms-key-not-a-secret")
+# The dev SMS gateway answers every send with this HTTP status when set (e.g. 503), so
+# retries can be tried for real.
+MOTCUA_DEV_SMS_FAIL = int(os.environ.get("MOTCUA_DEV_SMS_FAIL", "0"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MotCua <no-reply@motcua.localhost>")
+# --- end notifications ------------------------------------------------------------------

@@ -23,6 +23,8 @@ urlpatterns += i18n_patterns(
 
 if settings.MOTCUA_DEV_PEERS:
     urlpatterns += [
+        # The dev OpenID provider's protocol endpoints (issuer <base>/dev/idp/o).
+        path("dev/idp/o/", include("motcua.devpeers.idp.oauth_urls")),
         path("dev/idp/", include("motcua.devpeers.idp.urls")),
         path("dev/gateway/", include("motcua.devpeers.gateway.urls")),
         path("dev/sms/", include("motcua.devpeers.sms.urls")),

@@ -27,4 +27,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "menu_reception": admin or Role.RECEPTION_OFFICER in roles,
         "menu_center": admin or Role.CENTER_MANAGER in roles,
         "menu_manage": admin or bool(roles & set(MANAGER_ROLES)),
+        # Community digital teams' counts and the online-payment reconciliation: for those
+        # who answer for an agency (leaders, center managers).
+        "menu_oversight": admin or bool(roles & {Role.LEADER, Role.CENTER_MANAGER}),
     }

@@ -132,6 +132,7 @@ TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
             "fee_total",
             "paid_total",
             "created_by_id",
+            "owner_id",
             "search_key",
             "version",
             "event_count",
@@ -1630,7 +1631,7 @@ class Generator:
              utc(received), _u(d.accepted_at), _u(d.due_at), _u(d.original_due_at),
              _u(d.finished_at), _u(d.resolved_at), _u(d.returned_at),
              d.intake_completion_requested, d.supplement_requests, d.extensions, d.fee_total,
-             d.paid_total, creator, search_key, d.event_count, d.event_count, d.last_hash,
+             d.paid_total, creator, None, search_key, d.event_count, d.event_count, d.last_hash,
              utc(d.updated))
         )  # fmt: skip
         self.emitted += 1
@@ -1704,8 +1705,8 @@ class Generator:
                 new_id, code, new_name, pid, birth, org, contact
             )  # fmt: skip
             row[2] = base64.urlsafe_b64encode(rng.getrandbits(72).to_bytes(9, "big")).decode()
-            row[41] = " ".join([code.lower(), self._fold(new_name), pid, org, contact])[:400]
-            row[44] = prev
+            row[42] = " ".join([code.lower(), self._fold(new_name), pid, org, contact])[:400]
+            row[45] = prev
             batch.rows["dossier"].append(tuple(row))
 
     def _situation(self, d: _Dossier, **over: Any) -> Situation:

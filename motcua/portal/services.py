@@ -395,7 +395,7 @@ def draft_submit(
         owner = helped.user if helped is not None else None
         event_data = {
             "assisted_by": {
-                "name": user.get_full_name() or user.get_username(),
+                "name": _person_name(user),
                 "user_id": user.pk,
                 "team_id": consent.team_id,
                 "team": consent.team.name,
@@ -444,3 +444,9 @@ def draft_submit(
         consent.dossier = dossier
         consent.save(update_fields=["dossier"])
     return dossier
+
+
+def _person_name(user: User) -> str:
+    """A team member's name as their identity provider gave it (their citizen account)."""
+    citizen = Citizen.objects.filter(user=user).only("full_name").first()
+    return citizen.full_name if citizen else (user.get_full_name() or user.get_username())

@@ -178,7 +178,9 @@ def test_every_operation_keeps_the_documents_promises(
     seeded: dict[str, Any],
     wsgi_in_the_test_transaction: None,
 ) -> None:
-    response = case.call(headers=bearer)
+    # Schemathesis's WSGI transport asks for gzip but reads the body undecoded; the compressed
+    # answers are tested where they matter (the citizen pages' weight).
+    response = case.call(headers={**bearer, "Accept-Encoding": "identity"})
     case.validate_response(response, checks=CHECKS)
 
 

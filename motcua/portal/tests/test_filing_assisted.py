@@ -73,7 +73,7 @@ def test_a_member_files_for_a_consenting_citizen(client: Any, world: World) -> N
     assert not dossier.identity_verified_vneid
     event = DossierEvent.objects.get(dossier=dossier, action="submit")
     assert event.data["assisted_by"] == {
-        "name": member.user.get_full_name() or member.user.get_username(),
+        "name": member.full_name,
         "user_id": member.user.pk,
         "team_id": team.pk,
         "team": team.name,

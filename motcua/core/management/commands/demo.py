@@ -13,10 +13,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from motcua.catalog.services import catalog_import
+from motcua.citizens.demo import ensure_demo_teams
 from motcua.desk.auth_services import DEMO_TOTP_KEY_BASE32, demo_devices
 from motcua.documents.certificates import ensure_demo_certificates
 from motcua.dossiers.demo import load_demo_dossiers
 from motcua.org.demo import DEMO_PASSWORD, load_demo_officials, load_province
+from motcua.payments.demo import ensure_demo_accounts
 
 CATALOG_DATA = Path(__file__).resolve().parents[3] / "catalog" / "data" / "procedures"
 
@@ -45,6 +47,10 @@ class Command(BaseCommand):
         # Before the dossiers: their results are signed with these certificates.
         signing = ensure_demo_certificates()
         dossiers = load_demo_dossiers(count=300)
+        # Each agency's receiving account for online fees, and the community digital teams.
+        payment_accounts = ensure_demo_accounts()
+        teams = ensure_demo_teams()
+        peers = self._dev_peers()
         all_accounts = [*accounts, *dossiers.accounts]
         with_code = {d.user.username for d in demo_devices([a.username for a in all_accounts])}
 
@@ -70,4 +76,34 @@ class Command(BaseCommand):
         )
         out.write(dossiers.line())
         out.write(signing.line())
+        out.write(
+            _("%(accounts)d agencies take fees online; %(teams)d community digital teams.")
+            % {"accounts": len(payment_accounts), "teams": len(teams.teams)}
+        )
+        for line in peers:
+            out.write(line)
         out.write(_("Ready in %(s).1f s.") % {"s": time.monotonic() - started})
+
+    def _dev_peers(self) -> list[str]:
+        """The local OpenID provider, payment gateway and SMS gateway (development only)."""
+        if not settings.MOTCUA_DEV_PEERS:
+            return [_("Development peers are off (MOTCUA_DEV_PEERS): citizens cannot sign in.")]
+        from motcua.devpeers.gateway.demo import ensure_demo_gateway
+        from motcua.devpeers.idp.demo import ensure_demo_idp
+
+        people = ensure_demo_idp()
+        ensure_demo_gateway()
+        base = settings.MOTCUA_PUBLIC_URL
+        lines = [
+            _(
+                "Citizens sign in at %(url)s through the local OpenID provider (personal ID "
+                "and password %(pw)s):"
+            )
+            % {"url": f"{base}/dang-nhap/", "pw": DEMO_PASSWORD}
+        ]
+        lines += [f"  {p.personal_id}  {p.full_name}" for p in people]
+        lines.append(
+            _("Text messages (consent codes) of the local SMS gateway: %(url)s")
+            % {"url": f"{base}/dev/sms/"}
+        )
+        return lines

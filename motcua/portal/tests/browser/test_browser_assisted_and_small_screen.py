@@ -97,9 +97,12 @@ def test_a_team_member_files_for_a_citizen_with_her_consent(
     assert not d.identity_verified_vneid  # the member's sign-in is not the citizen's identity
     assert d.assistance.member == member_user and d.assistance.team == team
     assisted = d.events.get(seq=1).data["assisted_by"]
-    assert assisted["team"] == team.pk or assisted.get("team_name") == team.name or team.name in str(
-        assisted
-    )
+    assert assisted == {
+        "name": "Hoàng Văn Pá",
+        "user_id": member_user.pk,
+        "team_id": team.pk,
+        "team": team.name,
+    }
     page.goto(reverse("portal:assisted_list"))
     expect(page.locator("main")).to_contain_text(d.code)
     assert_accessible(page, "assisted filing: the member's list")

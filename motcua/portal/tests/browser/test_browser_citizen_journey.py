@@ -22,7 +22,6 @@ from motcua.devpeers.gateway.demo import ensure_demo_gateway
 from motcua.devpeers.idp.demo import ensure_demo_idp
 from motcua.documents.certificates import ensure_demo_certificates
 from motcua.documents.results import dossier_sign_and_seal
-from motcua.documents.tests.pdftools import pdf_text
 from motcua.dossiers import services as svc
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.models import Dossier, Payment
@@ -65,8 +64,8 @@ def attach_papers(page: Page, tmp_path: Path) -> int:
             write_pdf(tmp_path, f"paper-{index}.pdf", f"Giấy tờ {index}")
         )
         upload.locator("button[type=submit]").click()
-        page.wait_for_load_state("load")
-    expect(page.locator(".paper-ok")).to_have_count(count)
+        # Sent in the background by filing.js (or by the plain form): wait for its answer.
+        expect(page.locator(".paper-ok")).to_have_count(index + 1)
     return count
 
 
@@ -109,9 +108,7 @@ def test_citizen_files_pays_follows_receives_verifies_and_rates(
         online.check()
     else:
         page.locator("#draft-form input[name=return_method][value=counter]").check()
-        page.locator("#draft-form select[name=return_agency]").select_option(
-            str(world.center_a.pk)
-        )
+        page.locator("#draft-form select[name=return_agency]").select_option(str(world.center_a.pk))
     page.locator("#draft-form button[type=submit]").first.click()
     expect(page.locator("#saved")).to_be_visible()
     expect(page.locator(".error-summary")).to_have_count(0)
@@ -129,7 +126,7 @@ def test_citizen_files_pays_follows_receives_verifies_and_rates(
     screenshot(page, "citizen-eform")
 
     # Submit: the receipt has the code, the lookup key and the QR code.
-    page.locator(f"form[action$='/nop/'] button[type=submit]").click()
+    page.locator("form[action$='/nop/'] button[type=submit]").click()
     page.wait_for_url(re.compile(r"/nop-truc-tuyen/bien-nhan/"))
     code = page.locator("#dossier-code").inner_text().strip()
     key = page.locator("#lookup-key").inner_text().strip()

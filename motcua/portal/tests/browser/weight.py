@@ -45,10 +45,14 @@ def first_load(page: Page, go: Callable[[], object]) -> Load:
     """Record every response while ``go()`` loads a page in a context with an empty cache."""
     load = Load()
     responses: list[Response] = []
-    page.on("response", responses.append)
+
+    def record(response: Response) -> None:
+        responses.append(response)
+
+    page.on("response", record)
     go()
     page.wait_for_load_state("load")
-    page.remove_listener("response", responses.append)
+    page.remove_listener("response", record)
     for response in responses:
         if response.request.url.startswith("data:"):
             continue
