@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -19,9 +20,10 @@ from django.utils import timezone
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.notifications import channels
 from motcua.notifications.channels import OutgoingMessage, PermanentFailure, TemporaryFailure
-from motcua.notifications.models import Notification, Status
+from motcua.notifications.models import Notification, Purpose, Status
 
 logger = logging.getLogger(__name__)
+CODE_REMOVED = "[one-time code removed once sent]"
 
 MAX_ATTEMPTS = 5
 # Wait after the n-th failed attempt (n = 1..4); the fifth failure is final.
@@ -128,8 +130,16 @@ def deliver(notification_id: int) -> str:
     except Exception as e:
         logger.exception("notification %s: the %s channel broke", n.pk, n.channel)
         return _retry_later(n, f"{type(e).__name__}: {e}")
+    sent: dict[str, Any] = {}
+    if n.purpose == Purpose.CONSENT_CODE:
+        # The code is the citizen's consent: once on its way, the outbox keeps no copy.
+        sent["body"] = CODE_REMOVED
     Notification.objects.filter(pk=n.pk).update(
-        status=Status.SENT, sent_at=timezone.now(), provider_id=provider_id[:255], last_error=""
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        provider_id=provider_id[:255],
+        last_error="",
+        **sent,
     )
     return Status.SENT
 

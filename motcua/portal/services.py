@@ -26,6 +26,7 @@ from motcua.catalog.eforms import eform_fields, eform_values
 from motcua.catalog.models import ProcedureVersion, RequiredDocument, ResultType
 from motcua.catalog.schemas import eform_data_errors
 from motcua.citizens.models import AssistanceConsent, Citizen, DataStoreItem
+from motcua.citizens.consent import consent_check_usable
 from motcua.citizens.services import store_items_for
 from motcua.core.errors import ConcurrentChange, Forbidden, IllegalTransition, InvalidInput
 from motcua.core.text import fold, nfc
@@ -151,8 +152,10 @@ def eform_check(
 
 
 def _usable_consent(consent: AssistanceConsent, user: User) -> None:
+    """The consent's own rules: the member who obtained it, granted, unused, not stale."""
     if consent.member_id != user.pk or consent.granted_at is None or consent.dossier_id:
         raise Forbidden(_("This consent does not allow you to file for this citizen."))
+    consent_check_usable(consent=consent, member_user=user)
 
 
 @transaction.atomic
