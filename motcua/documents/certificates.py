@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import os
 import secrets
@@ -26,10 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography import x509
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
@@ -38,6 +36,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.secrets import SecretBox
 from motcua.core.text import nfc
 from motcua.documents.models import SigningCertificate, TrustedRoot
 from motcua.org.models import Agency, AgencyKind, User
@@ -62,8 +61,7 @@ DEMO_BACKDATE = dt.timedelta(days=90)
 # key-derivation rounds makes stronger; few rounds keep every signature fast.
 STORED_KDF_ROUNDS = 1000
 
-_HKDF_SALT = b"motcua.documents.certificates"
-_HKDF_INFO = b"pkcs12-passphrase-v1"
+_PASSPHRASES = SecretBox(salt=b"motcua.documents.certificates", info=b"pkcs12-passphrase-v1")
 
 
 class NoSigningCertificate(DomainError):
@@ -76,27 +74,13 @@ class NoSigningCertificate(DomainError):
 # --- passphrases at rest ----------------------------------------------------------------
 
 
-def _secret() -> bytes:
-    secret = getattr(settings, "MOTCUA_SIGNING_KEY_SECRET", "") or os.environ.get(
-        "MOTCUA_SIGNING_KEY_SECRET", ""
-    )
-    return (secret or settings.SECRET_KEY).encode()
-
-
-def _fernet() -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=_HKDF_SALT, info=_HKDF_INFO).derive(
-        _secret()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def encrypt_passphrase(passphrase: str) -> bytes:
-    return _fernet().encrypt(passphrase.encode())
+    return _PASSPHRASES.encrypt(passphrase)
 
 
 def decrypt_passphrase(token: bytes | memoryview) -> str:
     """Raises ``InvalidToken`` when the secret the token was made with has changed."""
-    return _fernet().decrypt(bytes(token)).decode()
+    return _PASSPHRASES.decrypt(token)
 
 
 # --- reading certificates ---------------------------------------------------------------

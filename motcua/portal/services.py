@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from motcua.catalog.eforms import eform_fields, eform_values
 from motcua.catalog.models import ProcedureVersion, RequiredDocument, ResultType
 from motcua.catalog.schemas import eform_data_errors
-from motcua.citizens.models import AssistanceConsent, Citizen, DataStoreItem
 from motcua.citizens.consent import consent_check_usable
+from motcua.citizens.models import AssistanceConsent, Citizen, DataStoreItem
 from motcua.citizens.services import store_items_for
 from motcua.core.errors import ConcurrentChange, Forbidden, IllegalTransition, InvalidInput
 from motcua.core.text import fold, nfc

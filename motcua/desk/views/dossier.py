@@ -151,6 +151,8 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
             "fees": list(dossier.fees.order_by("pk")),
             "payments": list(dossier.payments.order_by("paid_at", "pk")),
             "supplements": list(dossier.supplements.order_by("requested_at")),
+            # How it was filed: the identity check and any assistance, from its first event.
+            "filed": dossier.events.filter(seq=1).values_list("data", flat=True).first() or {},
             "timeline": timeline(dossier),
             "generated": list(
                 GeneratedDocument.objects.filter(dossier=dossier)

@@ -13,6 +13,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.citizens.models import AssistanceConsent, DigitalTeam, DigitalTeamMember
 from motcua.citizens.tests.helpers import make_citizen, sign_in_citizen
 from motcua.core.errors import Forbidden
+from motcua.desk.tests.signin import sign_in
 from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.tests.factories import BIRTH, World, pdf_upload
 from motcua.portal import services
@@ -87,3 +88,9 @@ def test_a_member_files_for_a_consenting_citizen(client: Any, world: World) -> N
     # A used consent starts no other filing.
     with pytest.raises(Forbidden):
         services.draft_start(user=member.user, version=version, consent=consent)
+    # The reception officer sees who helped and how the citizen consented.
+    client.logout()
+    sign_in(client, world.reception_a)
+    desk = client.get(reverse("desk:dossier", args=[dossier.pk])).content.decode()
+    assert "Filed with help from" in desk and "Hà Văn Tùng (Tổ công nghệ số thôn Nà Tông)" in desk
+    assert "consent by a code sent to the citizen's phone" in desk

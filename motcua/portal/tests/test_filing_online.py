@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from motcua.citizens.tests.helpers import make_citizen, sign_in_citizen
+from motcua.desk.tests.signin import sign_in
 from motcua.documents.slips import tracking_url
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.tests.factories import BIRTH, World, pdf_bytes
@@ -171,3 +172,9 @@ def test_a_citizen_files_online_without_javascript(client: Any, world: World) ->
     again = client.post(reverse("portal:draft_submit", args=[draft.pk]), {"version": 3})
     assert again["Location"] == submitted["Location"]
     assert Dossier.objects.count() == 1
+
+    # The reception desk sees how the applicant's identity was verified.
+    client.logout()
+    sign_in(client, world.reception_a)
+    desk = client.get(reverse("desk:dossier", args=[dossier.pk])).content.decode()
+    assert f"verified at sign-in by the identity provider {citizen.issuer}" in desk
