@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from motcua.desk.tests.browser.helpers import assert_accessible, downloaded, screenshot
+from motcua.desk.tests.browser.helpers import assert_accessible, downloaded
 from motcua.desk.tests.steps import ago
 from motcua.devpeers.gateway.demo import ensure_demo_gateway
 from motcua.devpeers.idp.demo import ensure_demo_idp
@@ -123,7 +123,6 @@ def test_citizen_files_pays_follows_receives_verifies_and_rates(
     expect(page.locator(".paper .field-error").first).to_be_visible()
     count = attach_papers(page, tmp_path)
     assert_accessible(page, "e-form with papers")
-    screenshot(page, "citizen-eform")
 
     # Submit: the receipt has the code, the lookup key and the QR code.
     page.locator("form[action$='/nop/'] button[type=submit]").click()
