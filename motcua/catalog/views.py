@@ -2,6 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from motcua.catalog.selectors import published_versions
+from motcua.org.models import Agency
 
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -14,4 +15,9 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     if version is None:
         raise Http404
-    return render(request, "catalog/procedure_detail.html", {"v": version})
+    deciding = None
+    if version.competent_sector:
+        deciding = Agency.objects.filter(sector=version.competent_sector, active=True).first()
+    return render(
+        request, "catalog/procedure_detail.html", {"v": version, "deciding_agency": deciding}
+    )

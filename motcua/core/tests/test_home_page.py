@@ -55,3 +55,18 @@ def test_healthz_reports_the_database(client, settings):
     data = client.get("/healthz").json()
     assert data["status"] == "ok"
     assert data["database"] in {"sqlite", "postgresql"}
+
+
+def test_procedure_page_says_where_to_file_and_who_decides(client):
+    html = client.get("/en/thu-tuc/1.001193/").content.decode()
+    assert "Where to file" in html
+    assert "one-stop desk (Public Administrative Service Center) of any commune" in html
+    assert "or online on this site" in html
+    assert "Decided by" in html
+
+
+def test_search_with_everyday_words(client):
+    # "làm giấy khai sinh" typed without diacritics: "lam" and "giay" say nothing.
+    html = client.get("/", {"q": "lam giay khai sinh"}).content.decode()
+    first = html.index('<ul class="results">')
+    assert html.index('href="/thu-tuc/1.001193/"', first) == html.index("<a href=", first) + 3

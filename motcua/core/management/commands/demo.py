@@ -88,10 +88,12 @@ class Command(BaseCommand):
         """The local OpenID provider, payment gateway and SMS gateway (development only)."""
         if not settings.MOTCUA_DEV_PEERS:
             return [_("Development peers are off (MOTCUA_DEV_PEERS): citizens cannot sign in.")]
+        from motcua.citizens.demo_history import GIANG, ensure_demo_citizen_history
         from motcua.devpeers.gateway.demo import ensure_demo_gateway
         from motcua.devpeers.idp.demo import ensure_demo_idp
 
         people = ensure_demo_idp()
+        history = ensure_demo_citizen_history()
         ensure_demo_gateway()
         base = settings.MOTCUA_PUBLIC_URL
         lines = [
@@ -102,6 +104,13 @@ class Command(BaseCommand):
             % {"url": f"{base}/dang-nhap/", "pw": DEMO_PASSWORD}
         ]
         lines += [f"  {p.personal_id}  {p.full_name}" for p in people]
+        lines.append(
+            _(
+                "%(name)s has %(count)d dossiers: one returned with a signed result, one "
+                "waiting for papers."
+            )
+            % {"name": GIANG.full_name, "count": len(history)}
+        )
         lines.append(
             _("Text messages (consent codes) of the local SMS gateway: %(url)s")
             % {"url": f"{base}/dev/sms/"}
