@@ -5,14 +5,18 @@ with the citizen's consent, obtained one of two ways:
 
 * a one-time code sent by SMS to the citizen's phone (through the notification plugin),
   which the citizen reads out to the member in person: only a keyed hash of the code is
-  kept; it expires after 10 minutes, allows 5 attempts, and can be resent at most once a
-  minute;
+  kept; it expires after 10 minutes; a consent allows 5 wrong codes in all and 3 resends
+  (at most once a minute), after which the member starts again an hour after the last
+  code. When the citizen has an account whose phone the identity provider vouched for,
+  the code goes only to that phone;
 * the consent form signed by the citizen, uploaded (PDF, JPEG or PNG, checked like any
   dossier document), which grants the consent at once.
 
-A granted consent serves exactly one dossier, filed by the member who obtained it, within
-24 hours of the grant (``consent_check_usable``). Each step writes one line to the
-``motcua.audit`` logger (never the code).
+A granted consent serves exactly one dossier, filed by the member who obtained it while
+still an active member of the team, within 24 hours of the grant (``consent_check_usable``).
+Only a consent given by a code sent to the phone on the citizen's verified account opens
+the citizen's data store to the member (``consent_opens_data_store``). Each step writes
+one line to the ``motcua.audit`` logger (never the code).
 """
 
 from __future__ import annotations
@@ -45,7 +49,9 @@ audit = logging.getLogger("motcua.audit")
 CODE_LENGTH = 6
 CODE_VALID_FOR = dt.timedelta(minutes=10)
 RESEND_AFTER = dt.timedelta(seconds=60)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # wrong codes over the consent's life (a resend does not reset them)
+MAX_RESENDS = 3  # codes sent after the first one
+RESTART_AFTER = dt.timedelta(hours=1)  # a locked consent: start again after this
 USABLE_FOR = dt.timedelta(hours=24)
 MAX_FORM_BYTES = 10 * 1024 * 1024
 FORM_TYPES = ("application/pdf", "image/jpeg", "image/png")
@@ -69,6 +75,11 @@ def hash_code(code: str) -> str:
     """``<salt>$<HMAC-SHA256>`` of the code, keyed with ``SECRET_KEY``."""
     salt = secrets.token_hex(8)
     return f"{salt}${_digest(salt, code)}"
+
+
+def codes_sent(consent: AssistanceConsent) -> int:
+    """How many codes were sent for ``consent``."""
+    return consent.codes_sent
 
 
 def code_matches(stored: str, code: str) -> bool:
@@ -102,13 +113,69 @@ def _checked_person(citizen_name: str, personal_id: str, phone: str) -> tuple[st
     return name, number, phone
 
 
-def _check_member(member_user: User, team: DigitalTeam) -> None:
-    if not (
+def _is_active_member(member_user: User, team: DigitalTeam) -> bool:
+    return bool(
         team.active
-        and team.members.filter(user=member_user, active=True).exists()
         and member_user.is_active
-    ):
-        raise Forbidden(_("Only an active member of this community digital team can do this."))
+        and team.members.filter(user=member_user, active=True).exists()
+    )
+
+
+def _not_member_message() -> str:
+    return _("Only an active member of this community digital team can do this.")
+
+
+def _check_member(member_user: User, team: DigitalTeam) -> None:
+    if not _is_active_member(member_user, team):
+        raise Forbidden(_not_member_message())
+
+
+def phone_key(phone: str) -> str:
+    """A phone number in one form for comparing (``0…``; ``+84…`` and ``84…`` folded)."""
+    number = re.sub(r"[\s.\-()]", "", phone or "")
+    if number.startswith("+84"):
+        return "0" + number[3:]
+    if number.startswith("84") and len(number) in (11, 12):
+        return "0" + number[2:]
+    return number
+
+
+def verified_phones(personal_id: str) -> list[str]:
+    """The phones the identity provider vouched for on the citizen accounts with this
+    personal ID (usually one; none when the citizen has no account or no phone on it)."""
+    if not personal_id:
+        return []
+    phones = Citizen.objects.filter(personal_id=personal_id).exclude(phone="")
+    return [p for p in phones.values_list("phone", flat=True) if p.strip()]
+
+
+def _verified_phone_for(personal_id: str, phone: str) -> str | None:
+    """The verified phone to send the code to: ``phone`` itself when the citizen has no
+    verified phone, the verified one when ``phone`` is it; ``InvalidInput`` otherwise."""
+    known = verified_phones(personal_id)
+    if not known:
+        return None
+    match = next((p for p in known if phone_key(p) == phone_key(phone)), None)
+    if match is None:
+        message = _(
+            "This is not the phone on the citizen's verified account; the code can only be "
+            "sent to that phone."
+        )
+        raise InvalidInput(
+            message, code="consent_phone_not_verified", details={"errors": {"phone": message}}
+        )
+    return re.sub(r"[\s.\-()]", "", match)
+
+
+def consent_opens_data_store(consent: AssistanceConsent) -> bool:
+    """Whether a dossier filed with ``consent`` may use the citizen's data store (papers
+    and results of earlier dossiers): only when the consent was given by a code sent to
+    the phone on the citizen's verified account. A signed form, or a code sent to a phone
+    nobody vouched for, proves nothing about who the citizen is."""
+    if consent.method != ConsentMethod.OTP or consent.granted_at is None:
+        return False
+    key = phone_key(consent.phone)
+    return bool(key) and any(phone_key(p) == key for p in verified_phones(consent.personal_id))
 
 
 def _who(member_user: User) -> str:
@@ -167,12 +234,16 @@ def consent_request_code(
 ) -> AssistanceConsent:
     """Send a one-time consent code to the citizen's phone.
 
-    Asking again for the same citizen and phone (consent not yet given) sends a new code
-    on the same consent, at most once every 60 seconds; the earlier code stops working.
+    When the citizen has an account with a phone the identity provider vouched for, the
+    code goes only to that phone (``InvalidInput`` on ``phone`` if another was typed).
+
+    Asking again for the same citizen and phone (consent not yet given, last code sent
+    within the hour) sends a new code on the same consent, within its limits.
     """
     now = at or timezone.now()
     name, number, phone = _checked_person(citizen_name, personal_id, phone)
     _check_member(member_user, team)
+    phone = _verified_phone_for(number, phone) or phone
     with transaction.atomic():
         consent = (
             AssistanceConsent.objects.select_for_update()
@@ -184,6 +255,7 @@ def consent_request_code(
                 method=ConsentMethod.OTP,
                 granted_at__isnull=True,
                 dossier__isnull=True,
+                code_sent_at__gt=now - RESTART_AFTER,
             )
             .order_by("-created_at", "-pk")
             .first()
@@ -203,7 +275,8 @@ def consent_request_code(
 def consent_resend_code(
     *, consent: AssistanceConsent, member_user: User, at: dt.datetime | None = None
 ) -> AssistanceConsent:
-    """Send a new code for a consent not yet given (at most once every 60 seconds)."""
+    """Send a new code for a consent not yet given (at most once every 60 seconds, at
+    most 3 times; wrong codes typed before still count)."""
     now = at or timezone.now()
     with transaction.atomic():
         locked = (
@@ -219,9 +292,38 @@ def consent_resend_code(
         return _issue_code(locked, member_user, now)
 
 
+def _start_again_message(consent: AssistanceConsent, now: dt.datetime, reason: str) -> str:
+    last = consent.code_sent_at or now
+    minutes = max(1, -(-int((last + RESTART_AFTER - now).total_seconds()) // 60))
+    return _("%(reason)s Start again in %(minutes)d minutes.") % {
+        "reason": reason,
+        "minutes": minutes,
+    }
+
+
+def _locked_message(consent: AssistanceConsent, now: dt.datetime) -> str:
+    return _start_again_message(consent, now, _("Too many wrong codes for this consent."))
+
+
 def _issue_code(
     consent: AssistanceConsent, member_user: User, now: dt.datetime
 ) -> AssistanceConsent:
+    if consent.pk is not None:
+        # The citizen may have signed in since: the code goes only to their verified phone.
+        _verified_phone_for(consent.personal_id, consent.phone)
+    if consent.attempts >= MAX_ATTEMPTS:
+        message = _locked_message(consent, now)
+        raise InvalidInput(
+            message, code="consent_code_locked", details={"errors": {"phone": message}}
+        )
+    sends = codes_sent(consent)
+    if sends > MAX_RESENDS:
+        message = _start_again_message(
+            consent, now, _("No more codes can be sent for this consent.")
+        )
+        raise InvalidInput(
+            message, code="consent_too_many_codes", details={"errors": {"phone": message}}
+        )
     if consent.code_sent_at is not None and now - consent.code_sent_at < RESEND_AFTER:
         wait = int((RESEND_AFTER - (now - consent.code_sent_at)).total_seconds()) + 1
         raise InvalidInput(
@@ -235,12 +337,12 @@ def _issue_code(
         )
     code = new_code()
     consent.code_hash = hash_code(code)
+    consent.codes_sent = sends + 1
     consent.code_sent_at = now
     consent.code_expires_at = now + CODE_VALID_FOR
-    consent.attempts = 0
     consent.save()
     _send(consent, code, member_user)
-    _log("code_sent", consent, member_user)
+    _log("code_sent", consent, member_user, sends=sends + 1)
     return consent
 
 
@@ -253,9 +355,10 @@ def consent_confirm_code(
 ) -> AssistanceConsent:
     """Check the code the citizen read out; on success the consent is given (once).
 
-    A wrong code counts as an attempt (kept even though the call fails); after 5 wrong
-    attempts, or 10 minutes after sending, the code no longer works and a new one must be
-    sent.
+    A wrong code counts as an attempt (kept even though the call fails, and over every
+    code sent for the consent); after 5 wrong attempts no code works any more (start again
+    an hour after the last code); 10 minutes after sending, the code expires and a new one
+    must be sent. Only an active member of the consent's team can confirm.
     """
     now = at or timezone.now()
     typed = re.sub(r"\s", "", code or "")
@@ -266,6 +369,7 @@ def consent_confirm_code(
         )
         if locked.member_id != member_user.pk:
             raise Forbidden(_("This consent was asked for by another team member."))
+        _check_member(member_user, locked.team)
         if locked.method != ConsentMethod.OTP or not locked.code_hash:
             raise InvalidInput(_("No code was sent for this consent."), code="consent_no_code")
         if locked.granted_at is not None:
@@ -275,7 +379,7 @@ def consent_confirm_code(
                 details={"errors": {"code": _("This code has already been used.")}},
             )
         if locked.attempts >= MAX_ATTEMPTS:
-            message = _("Too many wrong codes. Send a new code to the citizen's phone.")
+            message = _locked_message(locked, now)
             raise InvalidInput(
                 message, code="consent_code_locked", details={"errors": {"code": message}}
             )
@@ -291,7 +395,7 @@ def consent_confirm_code(
             if left > 0:
                 message = _("The code is not correct. %(left)d attempt(s) left.") % {"left": left}
             else:
-                message = _("Too many wrong codes. Send a new code to the citizen's phone.")
+                message = _locked_message(locked, now)
             error = InvalidInput(
                 message, code="consent_code_wrong", details={"errors": {"code": message}}
             )
@@ -367,6 +471,8 @@ def consent_problem(
     now = at or timezone.now()
     if consent.member_id != member_user.pk:
         return _("This consent was given to another team member.")
+    if not _is_active_member(member_user, consent.team):
+        return _not_member_message()
     if consent.granted_at is None:
         return _("The citizen has not given this consent yet.")
     if consent.dossier_id is not None:
@@ -379,12 +485,12 @@ def consent_problem(
 def consent_check_usable(
     *, consent: AssistanceConsent, member_user: User, at: dt.datetime | None = None
 ) -> None:
-    """Raise ``Forbidden`` (another member) or ``InvalidInput`` unless ``member_user`` can
-    file one dossier with ``consent`` now."""
+    """Raise ``Forbidden`` (another member, or no longer an active member of the team) or
+    ``InvalidInput`` unless ``member_user`` can file one dossier with ``consent`` now."""
     problem = consent_problem(consent, member_user=member_user, at=at)
     if problem is None:
         return
-    if consent.member_id != member_user.pk:
+    if consent.member_id != member_user.pk or not _is_active_member(member_user, consent.team):
         raise Forbidden(problem)
     raise InvalidInput(problem, code="consent_not_usable")
 

@@ -142,6 +142,7 @@ class AssistanceConsent(models.Model):
     code_sent_at = models.DateTimeField(null=True, blank=True)
     code_expires_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
     # Signed consent form.
     document = models.FileField(storage=_dossier_files, max_length=255, blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from motcua.notifications.models import Notification
+from motcua.notifications.models import Notification, Purpose
 
 
 @admin.register(Notification)
@@ -19,7 +20,14 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     date_hierarchy = "created_at"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Notification._meta.fields]
+        return [f.name if f.name != "body" else "message" for f in Notification._meta.fields]
+
+    @admin.display(description=_("message"))
+    def message(self, obj: Notification) -> str:
+        # A consent code is the citizen's consent: nobody reads it here, even while queued.
+        if obj.purpose == Purpose.CONSENT_CODE:
+            return str(_("(one-time code, not shown)"))
+        return obj.body
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

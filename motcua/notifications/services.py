@@ -35,6 +35,8 @@ BACKOFF = (
 )
 # A claimed message is not claimed again for this long (a worker that died mid-send).
 LEASE = dt.timedelta(minutes=10)
+# A one-time code is worth sending only while it is valid (consent codes live 10 minutes).
+CODE_SEND_WINDOW = dt.timedelta(minutes=10)
 
 
 def notify(
@@ -146,7 +148,8 @@ def deliver(notification_id: int) -> str:
 
 def _failed(n: Notification, error: str) -> str:
     logger.warning("notification %s to %s failed for good: %s", n.pk, n.recipient, error)
-    Notification.objects.filter(pk=n.pk).update(status=Status.FAILED, last_error=error)
+    redacted = {"body": CODE_REMOVED} if n.purpose == Purpose.CONSENT_CODE else {}
+    Notification.objects.filter(pk=n.pk).update(status=Status.FAILED, last_error=error, **redacted)
     return Status.FAILED
 
 
@@ -154,6 +157,8 @@ def _retry_later(n: Notification, error: str) -> str:
     if n.attempts >= MAX_ATTEMPTS:
         return _failed(n, error)
     when = timezone.now() + BACKOFF[min(n.attempts, len(BACKOFF)) - 1]
+    if n.purpose == Purpose.CONSENT_CODE and when > n.created_at + CODE_SEND_WINDOW:
+        return _failed(n, f"{error} (the code expires before the next attempt)")
     logger.info(
         "notification %s: attempt %s failed (%s), next at %s", n.pk, n.attempts, error, when
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.eforms import eform_fields, eform_values
 from motcua.catalog.models import ProcedureVersion, RequiredDocument, ResultType
 from motcua.catalog.schemas import eform_data_errors
-from motcua.citizens.consent import consent_check_usable
+from motcua.citizens.consent import consent_check_usable, consent_opens_data_store
 from motcua.citizens.models import AssistanceConsent, Citizen, DataStoreItem
 from motcua.citizens.services import store_items_for
 from motcua.core.errors import ConcurrentChange, Forbidden, IllegalTransition, InvalidInput
@@ -268,13 +268,34 @@ def draft_attach_upload(
     return stored
 
 
+def data_store_open(draft: Draft) -> bool:
+    """Whether the applicant's data store may be used in ``draft``: always for the citizen's
+    own draft; for an assisted draft only when the consent came by a code sent to the
+    phone on the citizen's verified account (``consent_opens_data_store``)."""
+    return draft.consent is None or consent_opens_data_store(draft.consent)
+
+
+def draft_store_items(draft: Draft, paper: RequiredDocument) -> list[DataStoreItem]:
+    """The items of the applicant's data store offered for ``paper`` in ``draft`` (none
+    when the store is not open to this draft)."""
+    if not data_store_open(draft):
+        return []
+    return store_items_for(draft_applicant(draft).personal_id, paper)
+
+
 @transaction.atomic
 def draft_use_stored(*, draft: Draft, required_document_id: int, item_id: int) -> DataStoreItem:
     """Answer the paper ``required_document_id`` with an item of the applicant's store."""
     locked = _lock(draft, None)
     paper = _required(locked, required_document_id)
-    applicant = draft_applicant(locked)
-    item = next((i for i in store_items_for(applicant.personal_id, paper) if i.pk == item_id), None)
+    if not data_store_open(locked):
+        raise Forbidden(
+            _(
+                "The citizen's data store can only be used when they consented by a code "
+                "sent to the phone on their verified account."
+            )
+        )
+    item = next((i for i in draft_store_items(locked, paper) if i.pk == item_id), None)
     if item is None:
         raise InvalidInput(
             _("This paper is not in your data store."),

@@ -3,6 +3,10 @@ the tracking link, with an SMS that fits one message where it can."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from motcua.desk.tests.steps import at_step, resolved_a
 from motcua.documents.slips import tracking_url
 from motcua.dossiers.actors import Actor
@@ -15,6 +19,13 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.tests.factories import World
 from motcua.notifications.messages import SMS_LIMIT, Composed, compose
+
+
+@pytest.fixture(autouse=True)
+def english_installation(settings: Any) -> None:
+    """Messages are written in the installation's language: English here, so the assertions
+    read the msgids whatever the Vietnamese catalogue says."""
+    settings.LANGUAGE_CODE = "en"
 
 
 def _composed(d: Dossier, action: str) -> Composed:

@@ -97,3 +97,17 @@ def test_the_database_queue_holds_the_next_attempt_until_it_is_due(db: None) -> 
     )
     assert retry.args_kwargs["args"] == [row.pk]
     assert retry.run_after == row.next_attempt_at
+
+
+def test_a_consent_code_is_not_retried_past_its_life_and_leaves_no_copy(db: None) -> None:
+    FlakyChannel.failures_left = 99
+    [row] = notify(purpose="consent_code", phone="0912345678", subject="", body="Mã đồng ý: 482915")
+    statuses = []
+    for _attempt in range(3):
+        statuses.append(deliver(row.pk))
+        _time_passes(row)
+    # 1 min, then 5 min later it is still worth sending; 30 min later the code has expired.
+    assert statuses == [Status.QUEUED, Status.QUEUED, Status.FAILED]
+    row.refresh_from_db()
+    assert row.status == Status.FAILED and "482915" not in row.body
+    assert "expires" in row.last_error

@@ -24,6 +24,7 @@ from motcua.citizens.access import sign_in_url, team_membership
 from motcua.citizens.consent import (
     consent_confirm_code,
     consent_from_document,
+    consent_opens_data_store,
     consent_problem,
     consent_request_code,
     consent_resend_code,
@@ -109,7 +110,10 @@ class StartForm(forms.Form):
     phone = forms.CharField(
         label=gettext_lazy("Citizen's phone number"),
         max_length=20,
-        help_text=gettext_lazy("The code is sent to this phone, e.g. 0912345678."),
+        help_text=gettext_lazy(
+            "The code is sent to this phone, e.g. 0912345678. If the citizen has an account, "
+            "it can only go to the phone on that account."
+        ),
         widget=forms.TextInput({"type": "tel", "autocomplete": "off"}),
     )
     method = forms.ChoiceField(
@@ -299,6 +303,7 @@ def assist_procedure(request: HttpRequest, pk: int) -> HttpResponse:
         "results": results,
         "searched": bool(query),
         "error": error,
+        "store_open": consent_opens_data_store(consent),
     }
     return render(request, "portal/assisted/procedure.html", context, status=422 if error else 200)
 

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.citizens.access import citizen_required
 from motcua.citizens.models import DataStoreItem
-from motcua.citizens.services import store_items_for
 from motcua.core.errors import ConcurrentChange, DomainError, IllegalTransition
 from motcua.documents.render import qr_svg
 from motcua.documents.slips import tracking_url
@@ -83,7 +82,6 @@ def drafts(request: HttpRequest) -> HttpResponse:
 
 
 def _paper_rows(draft: Draft, errors: dict[str, str]) -> list[dict[str, Any]]:
-    applicant = services.draft_applicant(draft)
     given = services.attached(draft)
     rows = []
     for paper in services.required_documents(draft.procedure_version):
@@ -93,7 +91,7 @@ def _paper_rows(draft: Draft, errors: dict[str, str]) -> list[dict[str, Any]]:
                 "paper": paper,
                 "chosen": chosen,
                 "from_store": isinstance(chosen, DataStoreItem),
-                "store": store_items_for(applicant.personal_id, paper),
+                "store": services.draft_store_items(draft, paper),
                 "error": errors.get(f"doc_{paper.pk}", ""),
             }
         )
