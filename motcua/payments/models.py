@@ -58,6 +58,9 @@ class TransactionStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    # Paid at the gateway but not applied to the dossier (already paid by another attempt,
+    # or closed): the money must be refunded to the payer.
+    REFUND_NEEDED = "refund_needed", _("Paid at the gateway, not applied: refund needed")
 
 
 class PaymentTransaction(models.Model):
@@ -104,6 +107,7 @@ class Verdict(models.TextChoices):
     WRONG_DOSSIER = "wrong_dossier", _("Rejected: transaction of another dossier")
     FAILED_AT_GATEWAY = "failed_at_gateway", _("Not paid at the gateway")
     NOT_APPLICABLE = "not_applicable", _("Rejected: the dossier cannot take this payment")
+    OVER_PAYMENT = "over_payment", _("Not applied: more than is still due (refund needed)")
     SHOWN = "shown", _("Return page shown (nothing applied)")
 
 

@@ -21,6 +21,8 @@ class Match(StrEnum):
     NOT_RECORDED = "not_recorded"  # paid at the gateway, no payment in MotCua
     NOT_AT_GATEWAY = "not_at_gateway"  # recorded in MotCua, absent from the statement
     AMOUNT_DIFFERS = "amount_differs"
+    # paid at the gateway, deliberately not applied (already paid, or the dossier closed)
+    REFUND_NEEDED = "refund_needed"
 
 
 MATCH_LABELS = {
@@ -28,6 +30,10 @@ MATCH_LABELS = {
     Match.NOT_RECORDED: _("MISMATCH: paid at the gateway but not recorded in MotCua"),
     Match.NOT_AT_GATEWAY: _("MISMATCH: recorded in MotCua but not on the gateway's statement"),
     Match.AMOUNT_DIFFERS: _("MISMATCH: the amounts differ"),
+    Match.REFUND_NEEDED: _(
+        "REFUND NEEDED: paid at the gateway but not recorded in MotCua (the dossier was "
+        "already paid or is closed)"
+    ),
 }
 
 
@@ -86,7 +92,11 @@ def compare(account: PaymentAccount, day: dt.date, statement: list[StatementLine
         t.txn_ref: t
         for t in PaymentTransaction.objects.filter(account=account)
         .filter(
-            Q(status=TransactionStatus.PAID, paid_at__gte=start, paid_at__lt=end)
+            Q(
+                status__in=[TransactionStatus.PAID, TransactionStatus.REFUND_NEEDED],
+                paid_at__gte=start,
+                paid_at__lt=end,
+            )
             | Q(txn_ref__in=list(paid_lines))
         )
         .select_related("dossier", "payment")
@@ -101,7 +111,9 @@ def compare(account: PaymentAccount, day: dt.date, statement: list[StatementLine
             else None
         )
         gateway_amount = line.amount if line is not None else None
-        if line is None:
+        if txn is not None and txn.status == TransactionStatus.REFUND_NEEDED:
+            match = Match.REFUND_NEEDED
+        elif line is None:
             match = Match.NOT_AT_GATEWAY
         elif recorded is None:
             match = Match.NOT_RECORDED

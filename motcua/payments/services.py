@@ -34,7 +34,7 @@ from motcua.payments.models import (
     TransactionStatus,
     Verdict,
 )
-from motcua.payments.selectors import payment_offer
+from motcua.payments.selectors import amount_due, payment_offer
 from motcua.worktime.calendar import to_local
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ REJECTED = frozenset(
         Verdict.NOT_APPLICABLE,
     }
 )
+# Paid at the gateway but not applied to the dossier: the payer must be refunded.
+NOT_APPLIED_BUT_PAID = frozenset({Verdict.OVER_PAYMENT, Verdict.NOT_APPLICABLE})
+# A pending attempt is reused only while the gateway accepts it at least this much longer.
+REUSE_MARGIN = dt.timedelta(minutes=5)
 
 
 def _new_ref(now: dt.datetime) -> str:
@@ -70,6 +74,27 @@ def public_url(path: str) -> str:
     return f"{settings.MOTCUA_PUBLIC_URL}{path}"
 
 
+def _reusable_attempt(
+    dossier: Dossier, account: PaymentAccount, amount: int, lifetime: dt.timedelta, now: dt.datetime
+) -> PaymentTransaction | None:
+    """The dossier's newest pending attempt of ``amount`` to ``account`` that the gateway
+    still accepts for a while (a second "Pay" — another tab, a reload — goes on with it
+    rather than opening a second attempt that could be paid too)."""
+    return (
+        PaymentTransaction.objects.filter(
+            dossier=dossier,
+            account=account,
+            amount=amount,
+            status=TransactionStatus.PENDING,
+            created_at__gt=now - lifetime + REUSE_MARGIN,
+            created_at__lte=now,
+        )
+        .select_related("account")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def payment_start(
     *,
     dossier: Dossier,
@@ -78,22 +103,27 @@ def payment_start(
     locale: str = "vi",
     at: dt.datetime | None = None,
 ) -> tuple[PaymentTransaction, str]:
-    """Open a payment attempt of the amount now due and the gateway address to send the
-    browser to. Nothing is paid until the gateway's IPN confirms it."""
+    """Open a payment attempt of the amount now due (or go on with the dossier's pending
+    attempt of that amount) and the gateway address to send the browser to. Nothing is
+    paid until the gateway's IPN confirms it."""
     now = at or timezone.now()
-    offer = payment_offer(dossier)
-    if not offer.payable or offer.account is None:
-        raise InvalidInput(offer.reason, details={"errors": {"payment": offer.reason}})
-    account = offer.account
-    gateway = gateways.get(account.provider)
     with transaction.atomic():
-        txn = PaymentTransaction.objects.create(
-            dossier=dossier,
-            account=account,
-            txn_ref=_new_ref(now),
-            amount=offer.due,
-            created_at=now,
-        )
+        # The dossier's row is locked so two presses at once share one attempt.
+        locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+        offer = payment_offer(locked)
+        if not offer.payable or offer.account is None:
+            raise InvalidInput(offer.reason, details={"errors": {"payment": offer.reason}})
+        account = offer.account
+        gateway = gateways.get(account.provider)
+        txn = _reusable_attempt(locked, account, offer.due, gateway.attempt_lifetime, now)
+        if txn is None:
+            txn = PaymentTransaction.objects.create(
+                dossier=locked,
+                account=account,
+                txn_ref=_new_ref(now),
+                amount=offer.due,
+                created_at=now,
+            )
     ipn_url = public_url(reverse("gateway:ipn", kwargs={"provider": gateway.key}))
     url = gateway.build_payment_url(
         txn,
@@ -184,7 +214,7 @@ def payment_apply_ipn(
             txn.status = TransactionStatus.CANCELLED if cancelled else TransactionStatus.FAILED
             txn.save(update_fields=["status"])
         if verdict is Verdict.APPLIED and txn is not None and result is not None:
-            verdict, message = _record(txn, result, gateway.name, now)
+            verdict, message = _apply(txn, result, gateway.name, now)
         GatewayCallback.objects.create(
             provider=provider,
             kind="ipn",
@@ -195,11 +225,48 @@ def payment_apply_ipn(
             transaction=txn if verdict is not Verdict.UNKNOWN_TXN else None,
             at=now,
         )
-    if verdict in REJECTED:
+    if verdict in NOT_APPLIED_BUT_PAID and txn is not None:
+        log.warning(
+            "Payment IPN %s: %s đ paid at the gateway for dossier %s (transaction %s) was "
+            "not applied; the payer must be refunded. %s",
+            verdict,
+            txn.amount,
+            txn.dossier.code,
+            txn.txn_ref,
+            message,
+        )
+    elif verdict in REJECTED:
         log.warning("Payment IPN rejected (%s) from %s: %s %s", verdict, remote_addr, message, raw)
     else:
         log.info("Payment IPN %s: %s", verdict, raw.get("vnp_TxnRef", ""))
     return IpnOutcome(verdict, txn, gateway.ipn_response(verdict))
+
+
+def _apply(
+    txn: PaymentTransaction, result: CallbackResult, gateway_name: str, now: dt.datetime
+) -> tuple[Verdict, str]:
+    """Record a confirmed attempt on its dossier, with the dossier's row locked, unless it
+    is more than is still due (another attempt, or a payment at the counter, came first)
+    or the dossier no longer takes payments: the gateway took the money all the same, so
+    the attempt is then marked for a refund."""
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=txn.dossier_id)
+    due = amount_due(dossier)
+    if txn.amount > due:
+        verdict, message = (
+            Verdict.OVER_PAYMENT,
+            f"Transaction {txn.txn_ref} of {txn.amount} exceeds the {due} still due on "
+            f"dossier {dossier.code} (fees {dossier.fee_total}, paid {dossier.paid_total}).",
+        )
+    else:
+        verdict, message = _record(txn, result, gateway_name, now)
+    if verdict in NOT_APPLIED_BUT_PAID:
+        message = f"{message} Paid at the gateway: refund needed."
+        txn.status = TransactionStatus.REFUND_NEEDED
+        txn.gateway_txn_no = result.gateway_txn_no[:64]
+        txn.bank_code = result.bank_code[:32]
+        txn.paid_at = result.paid_at or now
+        txn.save(update_fields=["status", "gateway_txn_no", "bank_code", "paid_at"])
+    return verdict, message
 
 
 def _record(

@@ -26,7 +26,7 @@ from motcua.documents.slips import tracking_url
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import check_lookup_secret
 from motcua.payments import gateways
-from motcua.payments.models import PaymentTransaction
+from motcua.payments.models import PaymentTransaction, TransactionStatus
 from motcua.payments.selectors import payment_offer
 from motcua.payments.services import (
     payment_apply_ipn,
@@ -37,6 +37,11 @@ from motcua.payments.services import (
 )
 
 log = logging.getLogger(__name__)
+
+# The payment attempts this browser session started (their return pages may carry the
+# dossier's lookup secret); the newest few only.
+STARTED_SESSION_KEY = "payments_started"
+STARTED_KEPT = 20
 
 
 def may_pay(request: HttpRequest, dossier: Dossier, secret: str) -> bool:
@@ -71,7 +76,7 @@ def start(request: HttpRequest) -> HttpResponse:
     provider = offer.account.provider if offer.account is not None else "vnpay"
     return_url = public_url(reverse("payments:return", kwargs={"provider": provider}))
     try:
-        _txn, url = payment_start(
+        txn, url = payment_start(
             dossier=dossier,
             client_ip=_client_ip(request),
             return_url=return_url,
@@ -80,7 +85,20 @@ def start(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         context = {"dossier": dossier, "message": exc.message, "secret": secret}
         return render(request, "payments/unavailable.html", context, status=409)
+    started = [ref for ref in request.session.get(STARTED_SESSION_KEY, []) if ref != txn.txn_ref]
+    request.session[STARTED_SESSION_KEY] = [*started, txn.txn_ref][-STARTED_KEPT:]
     return HttpResponseRedirect(url)
+
+
+def _may_see_secret(request: HttpRequest, txn: PaymentTransaction) -> bool:
+    """Whether the return page may link with the dossier's lookup secret: only for its
+    signed-in owner or the browser session that started this payment — not for whoever
+    holds the signed return address (it lands in browser history, logs and proxies)."""
+    user = request.user
+    owner = txn.dossier.owner_id
+    if user.is_authenticated and owner is not None and owner == user.pk:
+        return True
+    return txn.txn_ref in request.session.get(STARTED_SESSION_KEY, [])
 
 
 @require_GET
@@ -99,11 +117,19 @@ def return_page(request: HttpRequest, provider: str) -> HttpResponse:
         dossier = txn.dossier
         context.update(
             dossier=dossier,
-            track_url=tracking_url(dossier),
-            receipt_url=f"{reverse('payments:receipt', kwargs={'ref': txn.txn_ref})}"
-            f"?k={dossier.lookup_secret}",
-            paid=txn.status == "paid",
+            paid=txn.status == TransactionStatus.PAID,
+            refund=txn.status == TransactionStatus.REFUND_NEEDED,
+            receipt_url="",
         )
+        if _may_see_secret(request, txn):
+            context.update(
+                track_url=tracking_url(dossier),
+                receipt_url=f"{reverse('payments:receipt', kwargs={'ref': txn.txn_ref})}"
+                f"?k={dossier.lookup_secret}",
+            )
+        else:
+            # The outcome only: the tracking page asks for the code and the secret.
+            context.update(track_url=public_url(reverse("portal:track")))
     status = 200 if outcome.verified else 400
     return render(request, "payments/return.html", context, status=status)
 

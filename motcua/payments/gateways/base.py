@@ -49,6 +49,8 @@ class PaymentGateway(ABC):
 
     key: ClassVar[str]
     name: ClassVar[str]
+    # How long the gateway accepts payment of an attempt after its creation.
+    attempt_lifetime: ClassVar[dt.timedelta] = dt.timedelta(minutes=15)
 
     @abstractmethod
     def build_payment_url(

@@ -50,6 +50,10 @@ IPN_ANSWERS: dict[str, tuple[str, str]] = {
     "applied": ("00", "Confirm Success"),
     "failed_at_gateway": ("00", "Confirm Success"),
     "duplicate": ("02", "Order already confirmed"),
+    # Paid at the gateway but not applied (more than is due, or the dossier is closed):
+    # flagged for a refund; "02" so the gateway stops retrying.
+    "over_payment": ("02", "Order already confirmed"),
+    "not_applicable": ("02", "Order already confirmed"),
     "unknown_txn": ("01", "Order not found"),
     "wrong_dossier": ("01", "Order not found"),
     "amount_mismatch": ("04", "Invalid amount"),
@@ -126,6 +130,7 @@ def _amount(value: Any) -> int:
 class VnpayGateway(PaymentGateway):
     key = "vnpay"
     name = "VNPAY"
+    attempt_lifetime = EXPIRES_AFTER
 
     def build_payment_url(
         self,
