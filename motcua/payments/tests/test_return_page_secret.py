@@ -92,4 +92,4 @@ def test_the_return_of_an_attempt_to_refund_says_so(
     params = ipn_params(txn_ref=txn.txn_ref, amount=txn.amount, secret=secret)
     response = client.get(RETURN, params)
     assert response.context["refund"] is True and response.context["paid"] is False
-    assert "refund" in response.content.decode()
+    assert "Cơ quan sẽ hoàn lại tiền" in response.content.decode()  # "The agency will refund it"
