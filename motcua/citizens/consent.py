@@ -77,11 +77,6 @@ def hash_code(code: str) -> str:
     return f"{salt}${_digest(salt, code)}"
 
 
-def codes_sent(consent: AssistanceConsent) -> int:
-    """How many codes were sent for ``consent``."""
-    return consent.codes_sent
-
-
 def code_matches(stored: str, code: str) -> bool:
     """Whether ``code`` is the one hashed in ``stored`` (constant-time)."""
     salt, _sep, digest = stored.partition("$")
@@ -316,7 +311,7 @@ def _issue_code(
         raise InvalidInput(
             message, code="consent_code_locked", details={"errors": {"phone": message}}
         )
-    sends = codes_sent(consent)
+    sends = consent.codes_sent
     if sends > MAX_RESENDS:
         message = _start_again_message(
             consent, now, _("No more codes can be sent for this consent.")

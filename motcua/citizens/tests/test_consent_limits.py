@@ -13,7 +13,6 @@ from motcua.citizens.consent import (
     MAX_ATTEMPTS,
     MAX_RESENDS,
     RESTART_AFTER,
-    codes_sent,
     consent_check_usable,
     consent_confirm_code,
     consent_from_document,
@@ -170,7 +169,7 @@ def test_resends_are_capped_then_start_again_later(setup) -> None:
     for n in range(MAX_RESENDS):
         at += 2 * MINUTE
         consent = consent_resend_code(consent=consent, member_user=user, at=at)
-        assert codes_sent(consent) == n + 2
+        assert consent.codes_sent == n + 2
     at += 2 * MINUTE
     with pytest.raises(InvalidInput) as exc:
         consent_resend_code(consent=consent, member_user=user, at=at)
@@ -193,7 +192,7 @@ def test_an_hour_after_the_last_code_a_new_consent_can_be_asked(setup) -> None:
         with pytest.raises(InvalidInput):
             consent_confirm_code(consent=consent, member_user=user, code=_wrong(), at=T0)
     fresh = _request(team, user, at=T0 + RESTART_AFTER + MINUTE)
-    assert fresh.pk != consent.pk and fresh.attempts == 0 and codes_sent(fresh) == 1
+    assert fresh.pk != consent.pk and fresh.attempts == 0 and fresh.codes_sent == 1
 
 
 # --- membership ----------------------------------------------------------------------------
