@@ -17,11 +17,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from motcua.catalog.eforms import eform_field as _eform_field
-from motcua.catalog.eforms import eform_value as _eform_value
+from motcua.catalog.eforms import eform_fields, eform_properties, eform_value
 from motcua.catalog.models import ProcedureVersion, RequiredDocument, ResultType
 from motcua.catalog.schemas import eform_data_errors
 from motcua.core.errors import DomainError
+from motcua.core.forms import MultipleFileField
 from motcua.core.text import nfc
 from motcua.dossiers import services
 from motcua.dossiers.actors import Actor
@@ -48,24 +48,6 @@ DEFAULT_MAX_UPLOAD_MB = 10
 
 
 # --- shared pieces ------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 def lines(text: str) -> list[str]:
@@ -268,11 +250,8 @@ class WalkInForm(ServiceErrorsMixin, forms.Form):
                 competent.empty_label = _("Choose the commune or ward")
         else:
             del self.fields["competent_agency"]
-        schema = version.eform_schema or {}
-        required = set(schema.get("required") or [])
-        for name, prop in (schema.get("properties") or {}).items():
-            if isinstance(prop, dict):
-                self.fields[EFORM_PREFIX + name] = _eform_field(prop, name in required)
+        for name, field in eform_fields(version.eform_schema).items():
+            self.fields[EFORM_PREFIX + name] = field
         for paper in self.papers:
             copies = ngettext("%(n)d copy, %(kind)s", "%(n)d copies, %(kind)s", paper.copies) % {
                 "n": paper.copies,
@@ -349,13 +328,12 @@ class WalkInForm(ServiceErrorsMixin, forms.Form):
                 self.add_error(f"file_{paper.pk}", exc.message)
 
     def _collect_eform(self, data: dict[str, Any]) -> None:
-        properties = (self.version.eform_schema or {}).get("properties") or {}
-        for name, prop in properties.items():
+        for name, prop in eform_properties(self.version.eform_schema).items():
             key = EFORM_PREFIX + name
             if key not in data:
                 continue
             try:
-                present, value = _eform_value(prop, data[key])
+                present, value = eform_value(prop, data[key])
             except ValueError:
                 self.add_error(key, _("Enter the value as JSON."))
                 continue

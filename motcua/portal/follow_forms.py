@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.forms import MultipleFileField
 from motcua.quality.models import COMMENT_MAX
 
 # What each indicator asks, and what 2 / 1 / 0 mean, in plain words.
@@ -42,25 +42,6 @@ INDICATOR_QUESTIONS: dict[str, tuple[Any, tuple[Any, Any, Any]]] = {
         (_("Fully and clearly"), _("Partly"), _("Not published or unclear")),
     ),
 }
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        single = super().clean
-        files = [d for d in data if d] if isinstance(data, list | tuple) else [data] if data else []
-        if not files:
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return []
-        return [single(d, initial) for d in files]
 
 
 class VersionedForm(forms.Form):
