@@ -6,10 +6,7 @@ the admin only shows them (an account is disabled on its user, in the users' adm
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from motcua.citizens.models import (
     AssistanceConsent,
@@ -18,17 +15,7 @@ from motcua.citizens.models import (
     DigitalTeam,
     DigitalTeamMember,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from motcua.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Citizen)

@@ -8,18 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from motcua.core.admin import ReadOnlyAdmin
 from motcua.dossiers.models import Dossier, DossierEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(admin.TabularInline[DossierEvent, Dossier]):

@@ -6,11 +6,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin import ReadOnlyAdmin
 from motcua.notifications.models import Notification, Purpose
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin[Notification]):
+class NotificationAdmin(ReadOnlyAdmin):
     """The outbox, read-only: what was sent to whom, and what failed."""
 
     list_display = ["created_at", "channel", "recipient", "purpose", "status", "attempts"]
@@ -28,12 +29,3 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         if obj.purpose == Purpose.CONSENT_CODE:
             return str(_("(one-time code, not shown)"))
         return obj.body
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

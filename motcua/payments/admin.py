@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin import ReadOnlyAdmin
 from motcua.payments.models import GatewayCallback, PaymentAccount, PaymentTransaction
 
 
@@ -52,17 +52,6 @@ class PaymentAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["provider", "active"]
     search_fields = ["agency__name", "merchant_code", "account_number"]
     autocomplete_fields = ["agency"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PaymentTransaction)

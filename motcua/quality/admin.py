@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from motcua.core.admin import ReadOnlyAdmin
 from motcua.quality.models import DossierRating
 
 
 @admin.register(DossierRating)
-class DossierRatingAdmin(admin.ModelAdmin[DossierRating]):
+class DossierRatingAdmin(ReadOnlyAdmin):
     list_display = ("dossier", "agency", "satisfied", "rated_at", "channel")
     list_filter = ("satisfied", "channel")
     search_fields = ("dossier__code",)
@@ -19,12 +20,3 @@ class DossierRatingAdmin(admin.ModelAdmin[DossierRating]):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in DossierRating._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
