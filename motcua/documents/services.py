@@ -14,7 +14,8 @@ lock); only the row is written inside one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -87,19 +88,31 @@ def _existing(
     ).first()
 
 
-def _slip(event: DossierEvent, kind: SlipKind, user: User | None) -> GeneratedDocument:
-    existing = _existing(event, kind.form, PDF)
+def event_document(
+    *,
+    event: DossierEvent,
+    form: DocumentForm,
+    template: str,
+    context: Callable[[], Mapping[str, Any]],
+    file_name: str,
+    agency: Agency | None = None,
+    user: User | None = None,
+) -> GeneratedDocument:
+    """The PDF ``form`` that ``event`` produces, rendered from ``template`` on first request
+    and stored once with its SHA-256: a second request, or a concurrent one, gets the same
+    file. ``context`` is only called when the document must be rendered."""
+    existing = _existing(event, form, PDF)
     if existing is not None:
         return existing
-    pdf = render_pdf(kind.template, kind.build(event))
+    pdf = render_pdf(template, context())
     name, sha256, size = store_bytes(pdf, ".pdf")
     document = GeneratedDocument(
-        form=kind.form,
+        form=form,
         dossier=event.dossier,
         event=event,
-        agency=None,
+        agency=agency,
         file=name,
-        file_name=f"{kind.file_stem}-{event.dossier.code}-{event.seq}.pdf",
+        file_name=file_name,
         sha256=sha256,
         size=size,
         content_type=PDF,
@@ -110,12 +123,23 @@ def _slip(event: DossierEvent, kind: SlipKind, user: User | None) -> GeneratedDo
         with transaction.atomic():
             document.save()
     except IntegrityError:
-        # Someone made the same slip meanwhile: theirs is the slip.
-        winner = _existing(event, kind.form, PDF)
+        # Someone made the same document meanwhile: theirs is the document.
+        winner = _existing(event, form, PDF)
         if winner is None:
             raise
         return winner
     return document
+
+
+def _slip(event: DossierEvent, kind: SlipKind, user: User | None) -> GeneratedDocument:
+    return event_document(
+        event=event,
+        form=kind.form,
+        template=kind.template,
+        context=lambda: kind.build(event),
+        file_name=f"{kind.file_stem}-{event.dossier.code}-{event.seq}.pdf",
+        user=user,
+    )
 
 
 def slip_for_event(*, event: DossierEvent | int, user: User | None = None) -> GeneratedDocument:

@@ -11,20 +11,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotFound
 from motcua.documents.models import DocumentForm, GeneratedDocument
-from motcua.documents.render import qr_svg, render_pdf
+from motcua.documents.render import qr_svg
+from motcua.documents.services import event_document
 from motcua.documents.slips import issuer_lines, tracking_url, vn_datetime, vnd
 from motcua.dossiers.actors import Actor
 from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Dossier, DossierEvent, PaymentMethod
 from motcua.dossiers.services import dossier_record_payment
-from motcua.dossiers.storage import store_bytes
 from motcua.payments import gateways
 from motcua.payments.gateways.base import CallbackResult, SignatureError
 from motcua.payments.models import (
@@ -390,33 +390,11 @@ def payment_receipt(*, txn: PaymentTransaction) -> GeneratedDocument:
     if txn.status != TransactionStatus.PAID or txn.payment_id is None:
         raise NotFound(_("This payment has not been confirmed by the gateway."))
     event = _payment_event(txn)
-    existing = GeneratedDocument.objects.filter(
-        event=event, form=DocumentForm.PAYMENT_RECEIPT, content_type=PDF
-    ).first()
-    if existing is not None:
-        return existing
-    pdf = render_pdf("payments/receipt_pdf.html", _receipt_context(txn, event))
-    name, sha256, size = store_bytes(pdf, ".pdf")
-    document = GeneratedDocument(
-        form=DocumentForm.PAYMENT_RECEIPT,
-        dossier=txn.dossier,
+    return event_document(
         event=event,
-        agency=txn.account.agency,
-        file=name,
+        form=DocumentForm.PAYMENT_RECEIPT,
+        template="payments/receipt_pdf.html",
+        context=lambda: _receipt_context(txn, event),
         file_name=f"bien-lai-{txn.dossier.code}-{txn.txn_ref}.pdf",
-        sha256=sha256,
-        size=size,
-        content_type=PDF,
-        created_at=timezone.now(),
+        agency=txn.account.agency,
     )
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:
-        winner = GeneratedDocument.objects.filter(
-            event=event, form=DocumentForm.PAYMENT_RECEIPT, content_type=PDF
-        ).first()
-        if winner is None:
-            raise
-        return winner
-    return document
