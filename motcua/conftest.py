@@ -47,3 +47,11 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Pages in English (URLs under /en/): the assertions read the English msgids, whatever
+    the Vietnamese catalogue says."""
+    with translation.override("en"):
+        yield

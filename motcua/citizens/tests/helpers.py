@@ -24,7 +24,10 @@ GIANG = {
 def make_citizen(**over: Any) -> Citizen:
     """A citizen account as the OpenID callback creates it."""
     values = {**GIANG, **over}
-    user = User.objects.create_user(username=f"citizen-{values['personal_id']}")
+    # As the sign-in does: the user's name is the name the provider vouched for.
+    user = User.objects.create_user(
+        username=f"citizen-{values['personal_id']}", last_name=values["full_name"]
+    )
     user.set_unusable_password()
     user.save()
     return Citizen.objects.create(

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
-from django.utils import translation
 
 from motcua.citizens.models import Citizen, DigitalTeam, DigitalTeamMember
 from motcua.citizens.tests.helpers import make_citizen
@@ -40,11 +36,3 @@ def sent_code(phone: str) -> str:
     match = re.search(r"\b(\d{6})\b", row.body)
     assert match is not None, row.body
     return match.group(1)
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Import into a test module: pages under /en/ and messages in English (the msgids),
-    whatever the Vietnamese catalogue says."""
-    with translation.override("en"):
-        yield

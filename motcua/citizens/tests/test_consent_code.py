@@ -18,10 +18,9 @@ from motcua.citizens.consent import (
     consent_resend_code,
 )
 from motcua.citizens.models import AssistanceConsent
-from motcua.citizens.tests.teams_factories import (  # noqa: F401 (english: a fixture)
+from motcua.citizens.tests.teams_factories import (
     MAI,
     MEMBER_OTHER,
-    english,
     make_member,
     make_team,
     sent_code,
@@ -30,7 +29,7 @@ from motcua.core.errors import Forbidden, InvalidInput
 from motcua.notifications.models import Notification
 from motcua.org.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 

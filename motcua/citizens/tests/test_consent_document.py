@@ -11,14 +11,13 @@ from motcua.citizens.consent import consent_from_document
 from motcua.citizens.models import AssistanceConsent, ConsentMethod
 from motcua.citizens.tests.teams_factories import (
     MAI,
-    english,  # noqa: F401 (a fixture)
     make_member,
     make_team,
 )
 from motcua.core.errors import InvalidInput
 from motcua.dossiers.tests.factories import pdf_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_signed_form_grants_consent(world) -> None:

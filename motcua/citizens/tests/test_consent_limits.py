@@ -23,9 +23,8 @@ from motcua.citizens.consent import (
 )
 from motcua.citizens.models import AssistanceConsent, DigitalTeamMember
 from motcua.citizens.tests.helpers import make_citizen
-from motcua.citizens.tests.teams_factories import (  # noqa: F401 (english: a fixture)
+from motcua.citizens.tests.teams_factories import (
     MAI,
-    english,
     make_member,
     make_team,
     sent_code,
@@ -34,7 +33,7 @@ from motcua.core.errors import Forbidden, InvalidInput
 from motcua.dossiers.tests.factories import pdf_bytes
 from motcua.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)

@@ -11,7 +11,6 @@ import pytest
 from motcua.citizens.consent import consent_confirm_code, consent_request_code
 from motcua.citizens.tests.teams_factories import (
     MAI,
-    english,  # noqa: F401 (a fixture)
     make_member,
     make_team,
 )
@@ -19,6 +18,8 @@ from motcua.devpeers.sms.selectors import last_text_to
 from motcua.dossiers.tests.factories import build_world
 from motcua.notifications.models import Notification
 from motcua.notifications.services import CODE_REMOVED
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.django_db(transaction=True)

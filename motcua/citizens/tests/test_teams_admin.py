@@ -6,15 +6,14 @@ import pytest
 from django.urls import reverse
 
 from motcua.citizens.consent import consent_from_document
-from motcua.citizens.tests.teams_factories import (  # noqa: F401 (english: a fixture)
+from motcua.citizens.tests.teams_factories import (
     MAI,
-    english,
     make_member,
     make_team,
 )
 from motcua.dossiers.tests.factories import pdf_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_admin_lists_teams_and_shows_consents_read_only(admin_client, world) -> None:

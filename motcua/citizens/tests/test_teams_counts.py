@@ -12,13 +12,12 @@ from motcua.citizens.models import AssistanceConsent, ConsentMethod, DigitalTeam
 from motcua.citizens.teams import MonthCount, assisted_counts, team_table
 from motcua.citizens.tests.teams_factories import (
     MAI,
-    english,  # noqa: F401 (a fixture)
     make_member,
     make_team,
 )
 from motcua.dossiers.tests.factories import local
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _assisted(world, team: DigitalTeam, user, at: dt.datetime) -> None:

@@ -12,14 +12,13 @@ from openpyxl import load_workbook
 from motcua.citizens.models import AssistanceConsent, ConsentMethod
 from motcua.citizens.tests.teams_factories import (
     MAI,
-    english,  # noqa: F401 (a fixture)
     make_member,
     make_team,
 )
 from motcua.desk.tests.signin import sign_in
 from motcua.dossiers.tests.factories import local
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 TEAM_A = "Tổ công nghệ số cộng đồng thôn Nà Tông – xã Lâm Bình"
 TEAM_B = "Tổ công nghệ số cộng đồng thôn Bản Chợ – xã Na Hang"

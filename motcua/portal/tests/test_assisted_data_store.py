@@ -21,10 +21,9 @@ from motcua.citizens.models import (
 )
 from motcua.citizens.services import store_key
 from motcua.citizens.tests.helpers import make_citizen, sign_in_citizen
-from motcua.citizens.tests.teams_factories import (  # noqa: F401 (english: a fixture)
+from motcua.citizens.tests.teams_factories import (
     MAI,
     MEMBER_PA,
-    english,
     make_member,
     make_team,
     sent_code,

@@ -11,10 +11,9 @@ from django.urls import reverse
 
 from motcua.citizens.models import AssistanceConsent, ConsentMethod
 from motcua.citizens.tests.helpers import make_citizen, sign_in_citizen
-from motcua.citizens.tests.teams_factories import (  # noqa: F401 (english: a fixture)
+from motcua.citizens.tests.teams_factories import (
     MAI,
     MEMBER_OTHER,
-    english,
     make_member,
     make_team,
     sent_code,

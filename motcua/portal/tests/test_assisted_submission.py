@@ -12,9 +12,8 @@ from motcua.citizens.consent import consent_from_document, consent_problem
 from motcua.citizens.models import AssistanceConsent, DigitalTeam
 from motcua.citizens.teams import assisted_counts
 from motcua.citizens.tests.helpers import sign_in_citizen
-from motcua.citizens.tests.teams_factories import (  # noqa: F401 (english: a fixture)
+from motcua.citizens.tests.teams_factories import (
     MAI,
-    english,
     make_member,
     make_team,
 )
