@@ -7,12 +7,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from motcua.citizens.models import Citizen, DigitalTeamMember
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def citizen_of(request: HttpRequest) -> Citizen | None:
@@ -35,7 +36,7 @@ def citizen_required(view: View) -> View:
     citizen sign-in page, which brings them back here."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         citizen = citizen_of(request)
         if citizen is None:
             return HttpResponseRedirect(sign_in_url(request.get_full_path()))

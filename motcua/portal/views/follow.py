@@ -250,12 +250,10 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
+@citizen_required
 def result_file(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
     """The signed electronic result, to the dossier's owner only."""
-    citizen = citizen_of(request)
-    if citizen is None:
-        return HttpResponseRedirect(sign_in_url(request.get_full_path()))
-    mine = citizen_dossiers(citizen).values("pk")
+    mine = citizen_dossiers(request.citizen).values("pk")  # type: ignore[attr-defined]
     result = (
         Result.objects.filter(
             # The dossier's own results, or those of a part of the citizen's group.
