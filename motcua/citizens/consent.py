@@ -480,12 +480,18 @@ def consent_problem(
 def consent_check_usable(
     *, consent: AssistanceConsent, member_user: User, at: dt.datetime | None = None
 ) -> None:
-    """Raise ``Forbidden`` (another member, or no longer an active member of the team) or
-    ``InvalidInput`` unless ``member_user`` can file one dossier with ``consent`` now."""
+    """Raise ``Forbidden`` (another member, no longer an active member of the team, a
+    consent not given or already used) or ``InvalidInput`` (given too long ago) unless
+    ``member_user`` can file one dossier with ``consent`` now."""
     problem = consent_problem(consent, member_user=member_user, at=at)
     if problem is None:
         return
-    if consent.member_id != member_user.pk or not _is_active_member(member_user, consent.team):
+    if (
+        consent.member_id != member_user.pk
+        or not _is_active_member(member_user, consent.team)
+        or consent.granted_at is None
+        or consent.dossier_id is not None
+    ):
         raise Forbidden(problem)
     raise InvalidInput(problem, code="consent_not_usable")
 

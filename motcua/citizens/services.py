@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-# --- accounts ---
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,11 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.citizens.models import Citizen
+from motcua.catalog.models import RequiredDocument
+from motcua.citizens.models import Citizen, DataStoreItem, StoreItemKind
 from motcua.core.errors import InvalidInput
-from motcua.core.text import nfc
+from motcua.core.text import fold, nfc
+from motcua.dossiers.models import Dossier, ResultKind
 from motcua.org.models import User
 from motcua.org.personal_id import personal_id_messages, personal_id_problems
+
+# --- accounts ---
 
 
 def _text(claims: Mapping[str, Any], name: str, limit: int) -> str:
@@ -110,17 +114,6 @@ def citizen_sign_in(claims: Mapping[str, Any], issuer: str) -> Citizen:
 # Kho dữ liệu điện tử của công dân: papers accepted in earlier dossiers and signed results,
 # offered again when a later procedure asks for the same paper.
 
-import re as _re  # noqa: E402
-
-from django.db import transaction as _transaction  # noqa: E402
-from django.utils import timezone as _timezone  # noqa: E402
-
-from motcua.catalog.models import RequiredDocument as _RequiredDocument  # noqa: E402
-from motcua.citizens.models import DataStoreItem as _DataStoreItem  # noqa: E402
-from motcua.citizens.models import StoreItemKind as _StoreItemKind  # noqa: E402
-from motcua.core.text import fold as _fold  # noqa: E402
-from motcua.dossiers.models import Dossier as _Dossier  # noqa: E402
-from motcua.dossiers.models import ResultKind as _ResultKind  # noqa: E402
 
 # Words that say what form a paper takes, not what it is: dropped before matching.
 STORE_KEY_PREFIXES = (
@@ -137,19 +130,19 @@ STORE_KEY_PREFIXES = (
     "01",
     "1",
 )
-_NOT_WORD = _re.compile(r"[^0-9a-z]+")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
 # The shorter key must say at least this much to match by containment.
 _MIN_CONTAINED = 6
 
 
 def store_key(name: str) -> str:
     """The data-store key of a paper called ``name``: its folded name."""
-    return _fold(name)[:1000]
+    return fold(name)[:1000]
 
 
 def _core(key: str) -> str:
     """The key without punctuation and without the words that only say the paper's form."""
-    words = _NOT_WORD.sub(" ", _fold(key)).strip()
+    words = _NOT_WORD.sub(" ", fold(key)).strip()
     changed = True
     while changed and words:
         changed = False
@@ -167,7 +160,7 @@ def store_keys_match(a: str, b: str) -> bool:
     (whole words) once the form words ("bản sao", "giấy"...) are dropped."""
     if not a or not b:
         return False
-    if _fold(a) == _fold(b):
+    if fold(a) == fold(b):
         return True
     ca, cb = _core(a), _core(b)
     if not ca or not cb:
@@ -178,22 +171,22 @@ def store_keys_match(a: str, b: str) -> bool:
     return len(short) >= _MIN_CONTAINED and f" {short} " in f" {long} "
 
 
-def store_items_for(personal_id: str, required_document: _RequiredDocument) -> list[_DataStoreItem]:
+def store_items_for(personal_id: str, required_document: RequiredDocument) -> list[DataStoreItem]:
     """The items of the citizen's data store that answer ``required_document`` (only a
     paper the procedure marks reusable), newest first."""
     if not personal_id or not required_document.reusable:
         return []
     wanted = store_key(required_document.name)
-    items = _DataStoreItem.objects.filter(personal_id=personal_id).order_by("-created_at", "-pk")
+    items = DataStoreItem.objects.filter(personal_id=personal_id).order_by("-created_at", "-pk")
     return [item for item in items if store_keys_match(item.key, wanted)]
 
 
-def _owner_id(dossier: _Dossier) -> str:
+def _owner_id(dossier: Dossier) -> str:
     return dossier.applicant_personal_id if dossier.applicant_kind == "person" else ""
 
 
-@_transaction.atomic
-def store_papers_of(dossier: _Dossier) -> list[_DataStoreItem]:
+@transaction.atomic
+def store_papers_of(dossier: Dossier) -> list[DataStoreItem]:
     """Put the papers of an accepted dossier into its applicant's data store
     (``kind=paper``, keyed by the required document each answered). Idempotent."""
     personal_id = _owner_id(dossier)
@@ -205,51 +198,51 @@ def store_papers_of(dossier: _Dossier) -> list[_DataStoreItem]:
     )
     for doc in documents:
         assert doc.required_document is not None
-        item, _created = _DataStoreItem.objects.get_or_create(
+        item, _created = DataStoreItem.objects.get_or_create(
             personal_id=personal_id,
             key=store_key(doc.required_document.name),
             sha256=doc.sha256,
             defaults={
-                "kind": _StoreItemKind.PAPER,
+                "kind": StoreItemKind.PAPER,
                 "name": doc.required_document.name,
                 "file": doc.file.name,
                 "size": doc.size,
                 "content_type": doc.content_type,
                 "source_dossier": dossier,
-                "created_at": _timezone.now(),
+                "created_at": timezone.now(),
             },
         )
         stored.append(item)
     return stored
 
 
-@_transaction.atomic
-def store_results_of(dossier: _Dossier) -> list[_DataStoreItem]:
+@transaction.atomic
+def store_results_of(dossier: Dossier) -> list[DataStoreItem]:
     """Put the signed electronic results of ``dossier`` into its applicant's data store
     (``kind=result``, keyed by the result's name). Idempotent."""
     personal_id = _owner_id(dossier)
     if not personal_id:
         return []
     stored = []
-    results = dossier.results.filter(kind=_ResultKind.ELECTRONIC, signed_at__isnull=False).exclude(
+    results = dossier.results.filter(kind=ResultKind.ELECTRONIC, signed_at__isnull=False).exclude(
         file=""
     )
     for result in results:
         if not result.file or not result.sha256:
             continue
-        item, _created = _DataStoreItem.objects.get_or_create(
+        item, _created = DataStoreItem.objects.get_or_create(
             personal_id=personal_id,
             key=store_key(result.name),
             sha256=result.sha256,
             defaults={
-                "kind": _StoreItemKind.RESULT,
+                "kind": StoreItemKind.RESULT,
                 "name": result.name,
                 "file": result.file.name,
                 "size": result.size or 0,
                 "content_type": result.content_type or "application/pdf",
                 "source_dossier": dossier,
                 "result": result,
-                "created_at": result.signed_at or _timezone.now(),
+                "created_at": result.signed_at or timezone.now(),
             },
         )
         stored.append(item)

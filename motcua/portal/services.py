@@ -151,13 +151,6 @@ def eform_check(
 # --- starting and saving ---------------------------------------------------------------
 
 
-def _usable_consent(consent: AssistanceConsent, user: User) -> None:
-    """The consent's own rules: the member who obtained it, granted, unused, not stale."""
-    if consent.member_id != user.pk or consent.granted_at is None or consent.dossier_id:
-        raise Forbidden(_("This consent does not allow you to file for this citizen."))
-    consent_check_usable(consent=consent, member_user=user)
-
-
 @transaction.atomic
 def draft_start(
     *, user: User, version: ProcedureVersion, consent: AssistanceConsent | None = None
@@ -168,7 +161,7 @@ def draft_start(
         raise InvalidInput(_("This procedure cannot be filed online now."))
     draft = Draft(owner=user, procedure_version=version, consent=consent)
     if consent is not None:
-        _usable_consent(consent, user)
+        consent_check_usable(consent=consent, member_user=user)
         draft.phone = consent.phone
     else:
         citizen = Citizen.objects.filter(user=user).first()
@@ -414,12 +407,12 @@ def draft_submit(
     event_data: dict[str, Any]
     if consent is not None:
         consent = AssistanceConsent.objects.select_for_update().get(pk=consent.pk)
-        _usable_consent(consent, user)
+        consent_check_usable(consent=consent, member_user=user)
         helped = Citizen.objects.filter(personal_id=consent.personal_id).first()
         owner = helped.user if helped is not None else None
         event_data = {
             "assisted_by": {
-                "name": _person_name(user),
+                "name": user.get_full_name() or user.get_username(),
                 "user_id": user.pk,
                 "team_id": consent.team_id,
                 "team": consent.team.name,
@@ -468,9 +461,3 @@ def draft_submit(
         consent.dossier = dossier
         consent.save(update_fields=["dossier"])
     return dossier
-
-
-def _person_name(user: User) -> str:
-    """A team member's name as their identity provider gave it (their citizen account)."""
-    citizen = Citizen.objects.filter(user=user).only("full_name").first()
-    return citizen.full_name if citizen else (user.get_full_name() or user.get_username())
